@@ -1,0 +1,36 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iqts {
+
+// A threshold or setting from the rule pack, with the source that justifies it.
+struct Setting {
+    std::string value;
+    std::string unit;
+    std::string source;
+};
+
+// One row of a rule-pack table, such as the English-test equivalents.
+using RuleRow = std::map<std::string, std::string>;
+
+// The rule pack in force: the built-in `rules/` folder overlaid by any
+// folder given with --rules. Keys are dotted: "english.ielts_overall_min".
+class RulePack {
+public:
+    virtual ~RulePack() = default;
+
+    virtual std::optional<Setting> setting(const std::string& key) const = 0;
+    virtual std::optional<double> number(const std::string& key) const = 0;
+
+    // Returns the rows of a named table, empty when the pack has none.
+    virtual std::vector<RuleRow> table(const std::string& name) const = 0;
+
+    // Returns the patterns listed under `key`, empty when the pack has none.
+    virtual std::vector<std::string> patterns(const std::string& key) const = 0;
+};
+
+}  // namespace iqts
