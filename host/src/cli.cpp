@@ -1,7 +1,243 @@
 #include "iqts/host/cli.hpp"
 
-namespace iqts::host {
+#include <unistd.h>
 
-int run_cli(int, char**) { return 2; }
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "iqts/host/output.hpp"
+#include "iqts/host/plugins.hpp"
+#include "iqts/host/rule_pack.hpp"
+#include "iqts/host/scan.hpp"
+
+namespace iqts::host {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr int exit_cannot_run = 2;
+
+class StderrLogger : public Logger {
+public:
+    explicit StderrLogger(LogLevel threshold) : threshold_(threshold) {}
+
+    void log(LogLevel level, const std::string& message) override {
+        if (level < threshold_) return;
+        static constexpr const char* names[] = {"debug", "info", "warning", "error"};
+        std::cerr << "iqts-scan: " << names[static_cast<int>(level)] << ": " << message << '\n';
+    }
+
+private:
+    LogLevel threshold_;
+};
+
+const char* usage_text =
+    "Usage:\n"
+    "  iqts-scan scan PATH... [options]   scan an export (folder, zip, tar, 7z, split zips)\n"
+    "  iqts-scan plugins list [--plugins DIR]...\n"
+    "  iqts-scan rules validate DIR\n"
+    "  iqts-scan --version | --help\n"
+    "\n"
+    "Exit status: 0 when no criterion fails or is missing, 1 when one does,\n"
+    "2 when the scan could not run.\n";
+
+std::string format_for_output(const std::string& path) {
+    const auto extension = std::filesystem::path(path).extension().string();
+    if (extension == ".json") return "json";
+    if (extension == ".txt") return "text";
+    return "";
+}
+
+bool is_date(const std::string& text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (i != 4 && i != 7 && !std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+    }
+    const int month = std::stoi(text.substr(5, 2));
+    const int day = std::stoi(text.substr(8, 2));
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+void write_report(const Report& report, const std::string& format, std::ostream& out, bool colour) {
+    if (format == "json") {
+        write_json(report, out);
+    } else {
+        write_text(report, out, colour);
+    }
+}
+
+int run_scan(const std::vector<std::string>& arguments) {
+    ScanOptions options;
+    std::vector<std::string> formats;
+    std::vector<std::string> outputs;
+    double max_entry_mb = 0;
+    double max_total_mb = 0;
+    double max_text_mb = 0;
+    double check_timeout_seconds = 60;
+    bool verbose = false;
+    bool quiet = false;
+    bool no_isolate = false;
+
+    po::options_description described("Scan options");
+    described.add_options()
+        ("help,h", "show this help")
+        ("format,f", po::value(&formats), "report format: text (default) or json; repeat for several")
+        ("output,o", po::value(&outputs), "file for the report of the --format in the same position; "
+                                           "stdout when absent")
+        ("rules", po::value(&options.rule_folders), "folder of extra rule files, overriding the built-in rules")
+        ("plugins", po::value(&options.plugin_folders), "folder of extra check plugins (*.so)")
+        ("inspection-date", po::value(&options.inspection_date), "first day of the inspection, YYYY-MM-DD")
+        ("jobs,j", po::value(&options.jobs), "extraction threads (default: one per core)")
+        ("no-isolate", po::bool_switch(&no_isolate), "run checks inside the scanner process (for debugging)")
+        ("check-timeout", po::value(&check_timeout_seconds), "seconds a check may run (default 60)")
+        ("max-entry-mb", po::value(&max_entry_mb), "largest file read, uncompressed, in MiB (default 512)")
+        ("max-total-mb", po::value(&max_total_mb), "most bytes read from the export, in MiB (default 8192)")
+        ("max-depth", po::value(&options.walk_limits.max_nesting_depth), "deepest archive nesting (default 4)")
+        ("max-entries", po::value(&options.walk_limits.max_entries_per_archive), "most entries per archive")
+        ("max-ratio", po::value(&options.walk_limits.max_compression_ratio), "highest compression ratio per entry")
+        ("max-text-mb", po::value(&max_text_mb), "most text extracted per document, in MiB (default 64)")
+        ("max-xml-depth", po::value(&options.extract_limits.max_xml_depth), "deepest XML nesting in Office files")
+        ("verbose,v", po::bool_switch(&verbose), "log what was loaded and scanned")
+        ("quiet,q", po::bool_switch(&quiet), "log only errors");
+    po::options_description hidden;
+    hidden.add_options()("path", po::value(&options.paths));
+    po::options_description all;
+    all.add(described).add(hidden);
+    po::positional_options_description positional;
+    positional.add("path", -1);
+
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        std::cerr << "iqts-scan scan: " << error.what() << "\n\n" << described;
+        return exit_cannot_run;
+    }
+    if (values.count("help")) {
+        std::cout << "Usage: iqts-scan scan PATH... [options]\n\n" << described;
+        return 0;
+    }
+    if (options.paths.empty()) {
+        std::cerr << "iqts-scan scan: no export given; name the folder or the downloaded zip, e.g.\n"
+                     "  iqts-scan scan \"iQTS evidence.zip\"\n";
+        return exit_cannot_run;
+    }
+    if (!options.inspection_date.empty() && !is_date(options.inspection_date)) {
+        std::cerr << "iqts-scan scan: --inspection-date '" << options.inspection_date
+                  << "' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-15\n";
+        return exit_cannot_run;
+    }
+    while (formats.size() < outputs.size()) formats.push_back(format_for_output(outputs[formats.size()]));
+    if (formats.empty()) formats.push_back("text");
+    for (auto& format : formats) {
+        if (format.empty()) format = "text";
+        if (format != "text" && format != "json") {
+            std::cerr << "iqts-scan scan: unknown --format '" << format << "'; write text or json\n";
+            return exit_cannot_run;
+        }
+    }
+    if (formats.size() > outputs.size() + 1) {
+        std::cerr << "iqts-scan scan: only one report can go to stdout; give an --output file for each "
+                     "other --format\n";
+        return exit_cannot_run;
+    }
+    if (max_entry_mb > 0) options.walk_limits.max_entry_bytes = static_cast<std::uint64_t>(max_entry_mb * 1048576);
+    if (max_total_mb > 0) options.walk_limits.max_total_bytes = static_cast<std::uint64_t>(max_total_mb * 1048576);
+    if (max_text_mb > 0) options.extract_limits.max_text_bytes = static_cast<std::size_t>(max_text_mb * 1048576);
+    options.isolate = !no_isolate;
+    options.check_timeout = std::chrono::milliseconds(static_cast<long long>(check_timeout_seconds * 1000));
+
+    StderrLogger log(verbose ? LogLevel::info : quiet ? LogLevel::error : LogLevel::warning);
+    Report report;
+    try {
+        report = scan(options, log);
+    } catch (const ScanError& error) {
+        std::cerr << "iqts-scan: " << error.what() << '\n';
+        return exit_cannot_run;
+    }
+
+    try {
+        for (std::size_t i = 0; i < formats.size(); ++i) {
+            if (i < outputs.size()) {
+                write_atomically(outputs[i], [&](std::ostream& out) { write_report(report, formats[i], out, false); });
+            } else {
+                write_report(report, formats[i], std::cout, isatty(STDOUT_FILENO) == 1);
+                std::cout.flush();
+            }
+        }
+    } catch (const std::runtime_error& error) {
+        std::cerr << "iqts-scan: " << error.what() << '\n';
+        return exit_cannot_run;
+    }
+    return report.exit_status();
+}
+
+int run_plugins_list(const std::vector<std::string>& arguments) {
+    std::vector<std::string> folders{builtin_plugin_folder()};
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        if (arguments[i] == "--plugins" && i + 1 < arguments.size()) {
+            folders.push_back(arguments[++i]);
+        } else {
+            std::cerr << "iqts-scan plugins list: unexpected argument '" << arguments[i]
+                      << "'; write --plugins DIR\n";
+            return exit_cannot_run;
+        }
+    }
+    StderrLogger log(LogLevel::error);
+    const auto plugins = load_plugins(folders, log);
+    for (const auto& record : plugins.records) {
+        std::cout << record.status << "  " << record.name << ' ' << record.version << "  ";
+        for (std::size_t i = 0; i < record.criteria.size(); ++i) std::cout << (i ? "," : "") << record.criteria[i];
+        std::cout << "  " << record.path;
+        if (!record.reason.empty()) std::cout << "\n    " << record.reason;
+        std::cout << '\n';
+    }
+    return 0;
+}
+
+int run_rules_validate(const std::vector<std::string>& arguments) {
+    if (arguments.size() != 1) {
+        std::cerr << "iqts-scan rules validate: give one rules folder, e.g. iqts-scan rules validate my-rules\n";
+        return exit_cannot_run;
+    }
+    try {
+        const LoadedRulePack pack({builtin_rules_folder(), arguments[0]});
+        std::cout << arguments[0] << ": valid (" << pack.sources().size() << " files with the built-in rules)\n";
+        return 0;
+    } catch (const RuleError& error) {
+        std::cerr << error.what() << '\n';
+        return exit_cannot_run;
+    }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    std::vector<std::string> arguments(argv + 1, argv + argc);
+    if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h" || arguments[0] == "help") {
+        std::cout << usage_text;
+        return arguments.empty() ? exit_cannot_run : 0;
+    }
+    if (arguments[0] == "--version") {
+        std::cout << "iqts-scan " << IQTS_VERSION << '\n';
+        return 0;
+    }
+    const auto command = arguments[0];
+    arguments.erase(arguments.begin());
+    if (command == "scan") return run_scan(arguments);
+    if (command == "plugins" && !arguments.empty() && arguments[0] == "list") {
+        return run_plugins_list({arguments.begin() + 1, arguments.end()});
+    }
+    if (command == "rules" && !arguments.empty() && arguments[0] == "validate") {
+        return run_rules_validate({arguments.begin() + 1, arguments.end()});
+    }
+    std::cerr << "iqts-scan: unknown command '" << command << "'\n\n" << usage_text;
+    return exit_cannot_run;
+}
 
 }  // namespace iqts::host

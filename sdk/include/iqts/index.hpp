@@ -30,6 +30,14 @@ struct FileRecord {
     std::string modified;      // ISO 8601 modification time from the file system or archive entry
 };
 
+// A table found by its header names: the document, the table and the row
+// (0-based within Table::rows) that holds the headers.
+struct TableMatch {
+    const Document* document = nullptr;
+    const Table* table = nullptr;
+    std::size_t header_row = 0;
+};
+
 struct TextMatch {
     const Document* document = nullptr;
     std::string location;
@@ -53,6 +61,10 @@ public:
 
     // Returns every text block that matches `pattern`.
     virtual std::vector<TextMatch> find_text(std::string_view pattern) const = 0;
+
+    // Returns the tables that have a row, among their first 15, containing
+    // every name in `headers`, compared case- and punctuation-insensitively.
+    virtual std::vector<TableMatch> find_tables(const std::vector<std::string>& headers) const = 0;
 
     // Returns the records of files that exist but could not be read and whose
     // path matches `pattern`, so that a check reports them as `review`

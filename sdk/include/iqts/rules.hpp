@@ -31,6 +31,19 @@ public:
 
     // Returns the patterns listed under `key`, empty when the pack has none.
     virtual std::vector<std::string> patterns(const std::string& key) const = 0;
+
+    // Returns whether RE2 `pattern` matches anywhere in `text`,
+    // case-insensitively, so that plugins match patterns without linking RE2.
+    // An invalid pattern matches nothing.
+    virtual bool matches(const std::string& pattern, const std::string& text) const = 0;
+
+    // Returns whether any of the patterns under `key` matches `text`.
+    bool matches_any(const std::string& key, const std::string& text) const {
+        for (const auto& pattern : patterns(key)) {
+            if (matches(pattern, text)) return true;
+        }
+        return false;
+    }
 };
 
 }  // namespace iqts

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/dll/shared_library.hpp>
+
+#include "iqts/check.hpp"
+#include "iqts/host/report.hpp"
+
+namespace iqts::host {
+
+// A plugin library whose ABI record matched and whose factory ran.
+// `checks` must be destroyed before `library` unloads the code, so the
+// member order matters.
+struct LoadedPlugin {
+    boost::dll::shared_library library;
+    std::string path;
+    std::string name;
+    std::string version;
+    std::vector<std::unique_ptr<Check>> checks;
+};
+
+struct PluginSet {
+    std::vector<LoadedPlugin> loaded;
+    std::vector<PluginRecord> records;   // every library seen, loaded or rejected, with the reason
+};
+
+// Loads every shared library (*.so) in `folders`, in name order. Reads each
+// library's ABI record before calling anything in it, and rejects a library
+// with no record, a wrong magic, another ABI version or compiler, or no
+// factory, logging a warning that names the file, both versions and the fix.
+// Never throws for a bad plugin.
+PluginSet load_plugins(const std::vector<std::string>& folders, Logger& log);
+
+// Returns the folder of built-in plugins next to the running executable.
+std::string builtin_plugin_folder();
+
+struct RunOptions {
+    bool isolate = true;                           // run the check in a forked child
+    std::chrono::milliseconds timeout{60'000};     // per check, when isolated
+    std::size_t max_memory_bytes = 2ull << 30;     // address space of the child
+};
+
+// Runs one check. When isolated, the check runs in a forked child that sends
+// its findings back through a pipe; a crash, a timeout, an exception or
+// malformed output becomes one `error` finding that names the check and the
+// cause. Never throws.
+std::vector<Finding> run_check(const Check& check, const CheckContext& context, const RunOptions& options);
+
+}  // namespace iqts::host

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "iqts/host/report.hpp"
+#include "iqts/rules.hpp"
+
+namespace iqts::host {
+
+// How a register column is recognised: its canonical field, whose value it
+// holds (trainee, mentor or either) and the header wordings that mean it.
+struct FieldSynonyms {
+    std::string field;
+    std::string subject;
+    std::vector<std::string> synonyms;   // normalised: see normalise_header
+};
+
+// A rule file that could not be loaded: file, 1-based line and column, and
+// what to write instead.
+class RuleError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The rule pack in force: every *.yaml file of the built-in rules folder,
+// overlaid in order by each folder given with --rules. A later folder
+// replaces a setting, a table, a pattern list, a field or a criterion of the
+// same name and adds new ones.
+class LoadedRulePack : public RulePack {
+public:
+    // Loads the folders in order. Throws RuleError naming the file, line and
+    // column of the first error.
+    explicit LoadedRulePack(const std::vector<std::string>& folders);
+
+    std::optional<Setting> setting(const std::string& key) const override;
+    std::optional<double> number(const std::string& key) const override;
+    std::vector<RuleRow> table(const std::string& name) const override;
+    std::vector<std::string> patterns(const std::string& key) const override;
+    bool matches(const std::string& pattern, const std::string& text) const override;
+
+    const std::vector<CriterionDefinition>& criteria() const { return criteria_; }
+    const std::vector<FieldSynonyms>& fields() const { return fields_; }
+    const std::map<std::string, Setting>& settings() const { return settings_; }
+    const std::vector<std::string>& sources() const { return sources_; }
+
+private:
+    void load_file(const std::string& path);
+
+    std::vector<CriterionDefinition> criteria_;
+    std::vector<FieldSynonyms> fields_;
+    std::map<std::string, Setting> settings_;
+    std::map<std::string, std::vector<RuleRow>> tables_;
+    std::map<std::string, std::vector<std::string>> patterns_;
+    std::vector<std::string> sources_;
+};
+
+// Lower-cases a header or name and removes punctuation, so that
+// "In-school mentor:" and "in school mentor" compare equal.
+std::string normalise_header(const std::string& text);
+
+// Returns the built-in rules folder: beside the executable in the build and
+// install trees, falling back to the source tree.
+std::string builtin_rules_folder();
+
+}  // namespace iqts::host

@@ -1,0 +1,197 @@
+#include "iqts/host/scan.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "iqts/host/cohort_builder.hpp"
+#include "iqts/host/evidence_index.hpp"
+#include "iqts/host/plugins.hpp"
+#include "iqts/host/rule_pack.hpp"
+#include "iqts/host/sniff.hpp"
+
+namespace iqts::host {
+namespace {
+
+// Extracts evidence files on worker threads while the walker reads the
+// export. The queue is bounded, so at most a few files' bytes are held in
+// memory at once however large the export is.
+class ExtractionPool {
+public:
+    ExtractionPool(unsigned jobs, const ExtractLimits& limits, BuiltIndex& index)
+        : limits_(limits), index_(index) {
+        for (unsigned i = 0; i < jobs; ++i) workers_.emplace_back([this] { work(); });
+    }
+
+    ~ExtractionPool() { finish(); }
+
+    void submit(EvidenceFile&& file) {
+        std::unique_lock lock(mutex_);
+        space_.wait(lock, [this] { return queue_.size() < max_queued_; });
+        queue_.push_back(std::move(file));
+        ready_.notify_one();
+    }
+
+    void record(FileRecord&& record) {
+        const std::lock_guard lock(mutex_);
+        index_.add_file(std::move(record));
+    }
+
+    void finish() {
+        {
+            const std::lock_guard lock(mutex_);
+            closed_ = true;
+        }
+        ready_.notify_all();
+        for (auto& worker : workers_) {
+            if (worker.joinable()) worker.join();
+        }
+    }
+
+private:
+    void work() {
+        for (;;) {
+            EvidenceFile file;
+            {
+                std::unique_lock lock(mutex_);
+                ready_.wait(lock, [this] { return closed_ || !queue_.empty(); });
+                if (queue_.empty()) return;
+                file = std::move(queue_.front());
+                queue_.pop_front();
+            }
+            space_.notify_one();
+            process(std::move(file));
+        }
+    }
+
+    void process(EvidenceFile file) {
+        const auto kind = sniff(file.bytes, file.name);
+        FileRecord record;
+        record.path = file.path;
+        record.kind = std::string(to_string(kind));
+        record.size = static_cast<long long>(file.bytes.size());
+        record.modified = file.modified;
+
+        auto extraction = extract(kind, file.path, file.bytes, limits_);
+        record.status = extraction.status;
+        record.reason = extraction.reason;
+
+        const std::lock_guard lock(mutex_);
+        if (extraction.status == FileStatus::read || extraction.status == FileStatus::review) {
+            index_.add_document(std::move(extraction.document));
+        }
+        index_.add_file(std::move(record));
+    }
+
+    const ExtractLimits& limits_;
+    BuiltIndex& index_;
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::condition_variable space_;
+    std::deque<EvidenceFile> queue_;
+    std::size_t max_queued_ = 8;
+    bool closed_ = false;
+    std::vector<std::thread> workers_;
+};
+
+std::vector<CriterionResult> evaluate(const LoadedRulePack& rules, const PluginSet& plugins,
+                                      const CheckContext& context, const ScanOptions& options, Logger& log) {
+    std::vector<CriterionResult> results;
+    std::map<std::string, std::size_t> position;
+    for (const auto& criterion : rules.criteria()) {
+        position[criterion.id] = results.size();
+        results.push_back(CriterionResult{criterion, Status::pass, {}, {}});
+    }
+
+    RunOptions run_options;
+    run_options.isolate = options.isolate;
+    run_options.timeout = options.check_timeout;
+    for (const auto& plugin : plugins.loaded) {
+        for (const auto& check : plugin.checks) {
+            const auto id = check->criterion();
+            if (!position.count(id)) {
+                log.log(LogLevel::warning, "plugin " + plugin.path + ": check " + check->name() +
+                                               " is for unknown criterion " + id + "; add it to a rules file");
+                position[id] = results.size();
+                results.push_back(CriterionResult{CriterionDefinition{id, 0, id, ""}, Status::pass, {}, {}});
+            }
+            auto& result = results[position[id]];
+            result.checks.push_back(check->name());
+            auto findings = run_check(*check, context, run_options);
+            for (auto& finding : findings) result.findings.push_back(std::move(finding));
+        }
+    }
+
+    for (auto& result : results) {
+        if (result.checks.empty()) {
+            result.findings.push_back(Finding{Status::review, "",
+                                              "no automatic check is installed for this criterion; "
+                                              "a person must review its evidence",
+                                              {}});
+        } else if (result.findings.empty()) {
+            result.findings.push_back(Finding{Status::missing, "", "the checks found no evidence to assess", {}});
+        }
+        result.status = Status::pass;
+        for (const auto& finding : result.findings) result.status = worst(result.status, finding.status);
+    }
+    return results;
+}
+
+}  // namespace
+
+Report scan(const ScanOptions& options, Logger& log) {
+    if (options.paths.empty()) throw ScanError("no export given: name the folder or the downloaded zip to scan");
+
+    std::vector<std::string> rule_folders{builtin_rules_folder()};
+    rule_folders.insert(rule_folders.end(), options.rule_folders.begin(), options.rule_folders.end());
+    std::unique_ptr<LoadedRulePack> rules;
+    try {
+        rules = std::make_unique<LoadedRulePack>(rule_folders);
+    } catch (const RuleError& error) {
+        throw ScanError(std::string("invalid rules: ") + error.what());
+    }
+
+    BuiltIndex index;
+    {
+        const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+        ExtractionPool pool(jobs, options.extract_limits, index);
+        WalkVisitor visitor;
+        visitor.on_file = [&](EvidenceFile&& file) { pool.submit(std::move(file)); };
+        visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
+        try {
+            walk(options.paths, options.walk_limits, visitor);
+        } catch (const std::runtime_error& error) {
+            throw ScanError(error.what());
+        }
+        pool.finish();
+    }
+    index.finish();
+    log.log(LogLevel::info, "read " + std::to_string(index.documents().size()) + " documents from " +
+                                std::to_string(index.files().size()) + " files");
+
+    const auto cohort = build_cohort(index, *rules);
+    log.log(LogLevel::info, "found " + std::to_string(cohort.trainees.size()) + " trainees, " +
+                                std::to_string(cohort.mentors.size()) + " mentors and " +
+                                std::to_string(cohort.schools.size()) + " schools in " +
+                                std::to_string(cohort.registers.size()) + " registers");
+
+    std::vector<std::string> plugin_folders{builtin_plugin_folder()};
+    plugin_folders.insert(plugin_folders.end(), options.plugin_folders.begin(), options.plugin_folders.end());
+    const auto plugins = load_plugins(plugin_folders, log);
+
+    const CheckContext context{index, cohort, *rules, log, options.inspection_date};
+
+    Report report;
+    report.tool_version = IQTS_VERSION;
+    report.export_paths = options.paths;
+    report.criteria = evaluate(*rules, plugins, context, options, log);
+    report.files = index.files();
+    report.plugins = plugins.records;
+    for (const auto& [key, setting] : rules->settings()) report.settings.push_back({key, setting});
+    return report;
+}
+
+}  // namespace iqts::host
