@@ -10,6 +10,7 @@
 #include "iqts/host/cohort_builder.hpp"
 #include "iqts/host/evidence_index.hpp"
 #include "iqts/host/plugins.hpp"
+#include "iqts/host/required_evidence.hpp"
 #include "iqts/host/rule_pack.hpp"
 #include "iqts/host/sniff.hpp"
 
@@ -188,6 +189,7 @@ Report scan(const ScanOptions& options, Logger& log) {
     report.tool_version = IQTS_VERSION;
     report.export_paths = options.paths;
     report.criteria = evaluate(*rules, plugins, context, options, log);
+    report.evidence = find_required_evidence(index, *rules);
     report.files = index.files();
     report.plugins = plugins.records;
     for (const auto& [key, setting] : rules->settings()) report.settings.push_back({key, setting});

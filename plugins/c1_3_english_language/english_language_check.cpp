@@ -19,16 +19,17 @@ struct Route {
     Status status = Status::review;
     std::string message;
     iqts::Evidence evidence;
+    bool has_result = true;   // false for a test named without a readable score
 };
 
 // Ranks the routes: one passing route is enough, and a route a person must
-// judge outranks a failing one.
-int preference(Status status) {
-    switch (status) {
+// judge outranks a failing one, unless it only names a test without a score.
+int preference(const Route& route) {
+    switch (route.status) {
         case Status::pass: return 0;
-        case Status::review: return 1;
+        case Status::review: return route.has_result ? 1 : 3;
         case Status::fail: return 2;
-        default: return 3;
+        default: return 4;
     }
 }
 
@@ -83,7 +84,7 @@ private:
         }
         const Route* best = &routes.front();
         for (const auto& route : routes) {
-            if (preference(route.status) < preference(best->status)) best = &route;
+            if (preference(route) < preference(*best)) best = &route;
         }
         finding.status = best->status;
         finding.message = best->message;
@@ -95,7 +96,7 @@ private:
                              const iqts::Evidence& evidence, const std::string& as_written) {
         if (!score) {
             return {Status::review, test + " '" + as_written + "' is not a score; write the overall result, e.g. 6.5",
-                    evidence};
+                    evidence, false};
         }
         const auto figures = iqts::format_number(*score) + " (minimum " + iqts::format_number(minimum) + ")";
         if (*score >= minimum) return {Status::pass, test + " " + figures, evidence};

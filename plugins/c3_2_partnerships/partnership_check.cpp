@@ -3,6 +3,7 @@
 // roles and responsibilities of the provider and the school, and is signed
 // and dated.
 
+#include <algorithm>
 #include <memory>
 
 #include "iqts/plugin.hpp"
@@ -18,9 +19,30 @@ std::string file_name(const std::string& path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// Returns the paragraphs and table cells of a document, where signature
+// blocks often sit.
+std::vector<std::string> lines_of(const iqts::Document& document) {
+    std::vector<std::string> lines;
+    for (const auto& block : document.blocks) lines.push_back(block.text);
+    for (const auto& table : document.tables) {
+        for (const auto& row : table.rows) {
+            for (const auto& cell : row) {
+                if (!cell.text.empty()) lines.push_back(cell.text);
+            }
+        }
+    }
+    return lines;
+}
+
 bool mentions(const std::string& haystack, const std::string& school) {
     const auto name = iqts::normalise_text(school);
     return !name.empty() && (" " + iqts::normalise_text(haystack) + " ").find(" " + name + " ") != std::string::npos;
+}
+
+bool names_other_school(const std::string& name, const iqts::Person& school, const iqts::Cohort& cohort) {
+    return std::any_of(cohort.schools.begin(), cohort.schools.end(), [&](const iqts::Person& other) {
+        return other.name != school.name && mentions(name, other.name);
+    });
 }
 
 class PartnershipCheck : public iqts::Check {
@@ -69,8 +91,12 @@ private:
 
         for (const auto& pattern : context.rules.patterns("partnership.agreement_documents")) {
             for (const auto* record : context.index.unreadable(pattern)) {
-                finding.evidence.push_back({record->path, ""});
-                if (mentions(file_name(record->path), school.name)) {
+                const auto name = file_name(record->path);
+                if (names_other_school(name, school, context.cohort)) continue;
+                const bool seen = std::any_of(finding.evidence.begin(), finding.evidence.end(),
+                                              [&](const auto& evidence) { return evidence.path == record->path; });
+                if (!seen) finding.evidence.push_back({record->path, ""});
+                if (mentions(name, school.name)) {
                     finding.status = Status::review;
                     finding.message = "the partnership agreement with " + school.name + " cannot be read (" +
                                       record->reason + "); a person must check it is signed and dated";
@@ -96,10 +122,16 @@ private:
         Finding finding;
         finding.subject = school.name;
         finding.evidence.push_back({agreement.path, ""});
-        const auto text = agreement.text();
         const auto& rules = context.rules;
-
-        const bool signed_agreement = rules.matches_any("partnership.signature", text);
+        const auto lines = lines_of(agreement);
+        std::string text;
+        bool signed_agreement = false;
+        for (const auto& line : lines) {
+            text += line + "\n";
+            if (rules.matches_any("partnership.signature", line) && !rules.matches_any("partnership.unsigned", line)) {
+                signed_agreement = true;
+            }
+        }
         const bool dated = rules.matches_any("partnership.date", text);
         const bool roles = rules.matches_any("partnership.responsibilities", text) &&
                            rules.matches_any("partnership.provider_role", text) &&

@@ -1,0 +1,77 @@
+#include "iqts/host/report.hpp"
+
+#include <algorithm>
+
+#include <Poco/UTF8Encoding.h>
+
+#include "report_summary.hpp"
+
+namespace iqts::host {
+
+int Report::exit_status() const {
+    const bool any_failing = std::any_of(criteria.begin(), criteria.end(), [](const CriterionResult& result) {
+        return result.status == Status::fail || result.status == Status::missing || result.status == Status::error;
+    });
+    return any_failing ? 1 : 0;
+}
+
+int Report::unreadable_count() const {
+    return report_detail::count_files(*this, FileStatus::unreadable);
+}
+
+namespace report_detail {
+
+constexpr std::string_view kReplacementCharacter = "\xef\xbf\xbd";   // U+FFFD in UTF-8
+
+StatusCounts count_criteria(const Report& report) {
+    StatusCounts counts;
+    for (const CriterionResult& result : report.criteria) {
+        ++counts.by_status[static_cast<std::size_t>(result.status)];
+    }
+    return counts;
+}
+
+Status overall_status(const Report& report) {
+    Status status = Status::pass;
+    for (const CriterionResult& result : report.criteria) {
+        status = worst(status, result.status);
+    }
+    return status;
+}
+
+int count_files(const Report& report, FileStatus status) {
+    const auto matches = [status](const FileRecord& file) { return file.status == status; };
+    return static_cast<int>(std::count_if(report.files.begin(), report.files.end(), matches));
+}
+
+std::string to_valid_utf8(std::string_view text) {
+    // Poco's TextConverter would also replace bad bytes, but it skips as many
+    // bytes as a bad lead byte announces and so drops the ASCII after it.
+    // This loop replaces only the first byte of a bad sequence and goes on
+    // with the byte after it.
+    static const Poco::UTF8Encoding utf8;
+    const Poco::TextEncoding::CharacterMap& lead_bytes = utf8.characterMap();
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+
+    std::string repaired;
+    repaired.reserve(text.size());
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const int entry = lead_bytes[bytes[i]];
+        const std::size_t length = entry >= 0 ? 1 : static_cast<std::size_t>(-entry);
+        const bool legal = entry >= 0 ||
+                           (length >= 2 && i + length <= text.size() &&
+                            Poco::UTF8Encoding::isLegal(bytes + i, static_cast<int>(length)));
+        if (legal) {
+            repaired.append(text.substr(i, length));
+            i += length;
+        } else {
+            repaired += kReplacementCharacter;
+            ++i;
+        }
+    }
+    return repaired;
+}
+
+}  // namespace report_detail
+}  // namespace iqts::host

@@ -1,0 +1,139 @@
+// C1.4 Suitability: every trainee has been through the provider's
+// selection process (an interview or selection record) and has a cleared
+// safeguarding check such as an ICPC, a police certificate or a DBS check.
+// The programme needs a selection policy, and a person judges its rigour.
+
+#include <memory>
+
+#include "iqts/check_support.hpp"
+#include "iqts/plugin.hpp"
+
+namespace {
+
+using iqts::Finding;
+using iqts::Status;
+namespace evidence = iqts::evidence;
+
+// The verdict on one part of a trainee's record (selection or safeguarding).
+struct Part {
+    Status status = Status::missing;
+    std::string message;
+};
+
+class SuitabilityCheck : public iqts::Check {
+public:
+    std::string criterion() const override { return "C1.4"; }
+    std::string name() const override { return "suitability"; }
+
+    std::vector<Finding> run(const iqts::CheckContext& context) const override {
+        std::vector<Finding> findings;
+        const auto& cohort = context.cohort;
+        const bool selection_column =
+            evidence::any_register_has(cohort, "interview_date") || evidence::any_register_has(cohort, "selection_record");
+        const bool safeguarding_column = evidence::any_register_has(cohort, "safeguarding_check") ||
+                                         evidence::any_register_has(cohort, "safeguarding_date");
+
+        if (cohort.trainees.empty()) {
+            findings.push_back(*evidence::register_gap(cohort, "interview_date", "Interview date"));
+        }
+        if (!cohort.trainees.empty() && !selection_column) {
+            findings.push_back({Status::missing, "",
+                                "no register has an 'Interview date' or 'Selection record' column; add one that "
+                                "records each trainee's selection interview",
+                                {}});
+        }
+        if (!cohort.trainees.empty() && !safeguarding_column) {
+            findings.push_back({Status::missing, "",
+                                "no register has a 'Safeguarding check' column; add one that records each trainee's "
+                                "ICPC, police certificate or DBS check and its date",
+                                {}});
+        }
+        if (selection_column || safeguarding_column) {
+            for (const auto& trainee : cohort.trainees) {
+                findings.push_back(assess(trainee, selection_column, safeguarding_column, context));
+            }
+        }
+
+        auto policy = evidence::document_finding(context, "suitability.selection_policy", "selection policy");
+        Finding rigour{Status::review, "",
+                       "a person must judge whether the selection process is rigorous and the safeguarding checks "
+                       "are adequate for each trainee's country",
+                       policy.evidence};
+        findings.push_back(std::move(policy));
+        findings.push_back(std::move(rigour));
+        return findings;
+    }
+
+private:
+    Finding assess(const iqts::Person& trainee, bool selection_column, bool safeguarding_column,
+                   const iqts::CheckContext& context) const {
+        Finding finding;
+        finding.subject = evidence::subject_of(trainee);
+        std::vector<Part> parts;
+
+        if (selection_column) {
+            const auto* selection = trainee.first("interview_date");
+            if (!selection) selection = trainee.first("selection_record");
+            parts.push_back(judge_selection(selection, context));
+            if (selection) finding.evidence.push_back(selection->evidence);
+        }
+        if (safeguarding_column) {
+            const auto* check = trainee.first("safeguarding_check");
+            const auto* date = trainee.first("safeguarding_date");
+            parts.push_back(judge_safeguarding(check, date, context));
+            if (check) finding.evidence.push_back(check->evidence);
+            if (date) finding.evidence.push_back(date->evidence);
+        }
+
+        finding.status = Status::pass;
+        for (const auto& part : parts) {
+            finding.status = iqts::worst(finding.status, part.status);
+            finding.message += (finding.message.empty() ? "" : "; ") + part.message;
+        }
+        if (finding.evidence.empty()) {
+            if (const auto* row = trainee.first("register_row")) finding.evidence.push_back(row->evidence);
+        }
+        return finding;
+    }
+
+    static Part judge_selection(const iqts::Fact* selection, const iqts::CheckContext& context) {
+        if (!selection) return {Status::missing, "no interview or selection record"};
+        const auto& text = selection->value.text;
+        if (context.rules.matches_any("suitability.outstanding", text)) {
+            return {Status::fail, "selection not completed ('" + text + "' at " + selection->evidence.location + ")"};
+        }
+        return {Status::pass, "selection recorded (" + text + ")"};
+    }
+
+    // An outstanding check fails even when it names the check ("DBS
+    // pending"); a check with a concern goes to a person.
+    static Part judge_safeguarding(const iqts::Fact* check, const iqts::Fact* date, const iqts::CheckContext& context) {
+        if (!check && !date) return {Status::missing, "no safeguarding check recorded"};
+        const auto& rules = context.rules;
+        const auto text = (check ? check->value.text : std::string()) + (check && date ? " " : "") +
+                          (date ? date->value.text : std::string());
+        const auto where = (check ? check->evidence : date->evidence).location;
+
+        if (rules.matches_any("suitability.outstanding", text)) {
+            return {Status::fail, "safeguarding check not cleared ('" + text + "' at " + where + ")"};
+        }
+        if (rules.matches_any("suitability.concern", text)) {
+            return {Status::review, "safeguarding check '" + text + "' at " + where +
+                                        " records a concern; a person must judge suitability"};
+        }
+        const auto dated = date ? evidence::date_of(date->value) : evidence::date_of(check->value);
+        const bool cleared = check && rules.matches_any("suitability.cleared", check->value.text);
+        if (cleared || dated) {
+            const auto name = check && !evidence::date_of(check->value) ? check->value.text : "safeguarding check";
+            return {Status::pass, name + (dated ? ", dated " + evidence::iso_date(*dated) : ", no date recorded")};
+        }
+        return {Status::review, "safeguarding entry '" + text + "' at " + where +
+                                    " is not a recognised check; a person must check it"};
+    }
+};
+
+}  // namespace
+
+IQTS_PLUGIN("suitability", "0.1.0") {
+    registry.add(std::make_unique<SuitabilityCheck>());
+}
