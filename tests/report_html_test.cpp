@@ -67,9 +67,9 @@ Report sample_report(const fs::path& export_folder) {
 
     report.grid.path = "Colegio export/Compliance grid.xlsx";
     report.grid.rows = {
-        GridRow{"C1.1", "Entry policy", "Part 1/Tom & Jerry's \"notes\".docx", "resolved", kQuotedPath, {}, "Grid!D3"},
+        GridRow{"C1.1", "Entry policy", "Part 1/Tom & Jerry's \"notes\".docx", "resolved", kQuotedPath, {}, "Grid!D3", ""},
         GridRow{"C2.2", "Placements", "Part 2/Placements.xlsx", "broken", "",
-                {"Colegio export/Part 2/Placement list.xlsx"}, "Grid!D9"},
+                {"Colegio export/Part 2/Placement list.xlsx"}, "Grid!D9", ""},
     };
 
     report.deadline.inspection_date = "2025-03-24";

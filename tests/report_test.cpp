@@ -89,9 +89,9 @@ Report sample_report() {
     report.grid.path = "Colegio San José.zip!/Compliance grid.xlsx";
     report.grid.rows = {
         {"C1.3", "English language proficiency", "Part 1/Trainee register.xlsx", "resolved",
-         "Colegio San José.zip!/Part 1/Trainee register.xlsx", {}, "Grid!D5"},
+         "Colegio San José.zip!/Part 1/Trainee register.xlsx", {}, "Grid!D5", ""},
         {"C2.2", "Placements", "Part 2/Placements.xlsx", "broken", "",
-         {"Colegio San José.zip!/Part 2/Placement list.xlsx"}, "Grid!D9"},
+         {"Colegio San José.zip!/Part 2/Placement list.xlsx"}, "Grid!D9", ""},
     };
 
     report.files = {

@@ -74,11 +74,11 @@ Report sample_report(const fs::path& export_folder) {
 
     report.grid.path = "Colegio export/Compliance grid.xlsx";
     report.grid.rows = {
-        GridRow{"C1.1", "Entry policy", "Part 1/Grid evidence.docx", "resolved", kGridEvidence, {}, "Grid!D3"},
-        GridRow{"C1.3", "Trainee register", "Part 1/Trainee register.xlsx", "resolved", kArchived, {}, "Grid!D5"},
+        GridRow{"C1.1", "Entry policy", "Part 1/Grid evidence.docx", "resolved", kGridEvidence, {}, "Grid!D3", ""},
+        GridRow{"C1.3", "Trainee register", "Part 1/Trainee register.xlsx", "resolved", kArchived, {}, "Grid!D5", ""},
         GridRow{"c1.3", "English tests", "Part 1/English tests.docx", "broken", "",
-                {"Colegio export/Part 1/English test results.docx"}, "Grid!D6"},
-        GridRow{"C9.9", "Unknown evidence", "Part 9/other.docx", "broken", "", {}, "Grid!D40"},
+                {"Colegio export/Part 1/English test results.docx"}, "Grid!D6", ""},
+        GridRow{"C9.9", "Unknown evidence", "Part 9/other.docx", "broken", "", {}, "Grid!D40", ""},
     };
 
     report.files = {

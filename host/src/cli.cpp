@@ -5,14 +5,17 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <boost/program_options.hpp>
 
 #include "iqts/host/output.hpp"
 #include "iqts/host/plugins.hpp"
+#include "iqts/host/report_formats.hpp"
 #include "iqts/host/rule_pack.hpp"
 #include "iqts/host/scan.hpp"
+#include "iqts/host/timeline.hpp"
 
 namespace iqts::host {
 namespace {
@@ -39,6 +42,7 @@ const char* usage_text =
     "Usage:\n"
     "  iqts-scan scan PATH... [options]   scan an export (folder, zip, tar, 7z, split zips)\n"
     "  iqts-scan plugins list [--plugins DIR]...\n"
+    "  iqts-scan timeline --inspection-date YYYY-MM-DD [--days N] [--holidays FILE]\n"
     "  iqts-scan rules validate DIR\n"
     "  iqts-scan --version | --help\n"
     "\n"
@@ -49,6 +53,8 @@ std::string format_for_output(const std::string& path) {
     const auto extension = std::filesystem::path(path).extension().string();
     if (extension == ".json") return "json";
     if (extension == ".txt") return "text";
+    if (extension == ".html" || extension == ".htm") return "html";
+    if (extension == ".xlsx") return "xlsx";
     return "";
 }
 
@@ -65,6 +71,8 @@ bool is_date(const std::string& text) {
 void write_report(const Report& report, const std::string& format, std::ostream& out, bool colour) {
     if (format == "json") {
         write_json(report, out);
+    } else if (format == "html") {
+        write_html(report, out);
     } else {
         write_text(report, out, colour);
     }
@@ -85,7 +93,8 @@ int run_scan(const std::vector<std::string>& arguments) {
     po::options_description described("Scan options");
     described.add_options()
         ("help,h", "show this help")
-        ("format,f", po::value(&formats), "report format: text (default) or json; repeat for several")
+        ("format,f", po::value(&formats), "report format: text (default), json, html or xlsx (the filled-in "
+                                           "compliance grid; needs --output); repeat for several")
         ("output,o", po::value(&outputs), "file for the report of the --format in the same position; "
                                            "stdout when absent")
         ("rules", po::value(&options.rule_folders), "folder of extra rule files, overriding the built-in rules")
@@ -136,8 +145,14 @@ int run_scan(const std::vector<std::string>& arguments) {
     if (formats.empty()) formats.push_back("text");
     for (auto& format : formats) {
         if (format.empty()) format = "text";
-        if (format != "text" && format != "json") {
-            std::cerr << "iqts-scan scan: unknown --format '" << format << "'; write text or json\n";
+        if (format != "text" && format != "json" && format != "html" && format != "xlsx") {
+            std::cerr << "iqts-scan scan: unknown --format '" << format << "'; write text, json, html or xlsx\n";
+            return exit_cannot_run;
+        }
+    }
+    for (std::size_t i = outputs.size(); i < formats.size(); ++i) {
+        if (formats[i] == "xlsx") {
+            std::cerr << "iqts-scan scan: --format xlsx writes a workbook, not text; give --output FILE.xlsx\n";
             return exit_cannot_run;
         }
     }
@@ -163,7 +178,9 @@ int run_scan(const std::vector<std::string>& arguments) {
 
     try {
         for (std::size_t i = 0; i < formats.size(); ++i) {
-            if (i < outputs.size()) {
+            if (i < outputs.size() && formats[i] == "xlsx") {
+                write_xlsx(report, outputs[i]);
+            } else if (i < outputs.size()) {
                 write_atomically(outputs[i], [&](std::ostream& out) { write_report(report, formats[i], out, false); });
             } else {
                 write_report(report, formats[i], std::cout, isatty(STDOUT_FILENO) == 1);
@@ -200,6 +217,48 @@ int run_plugins_list(const std::vector<std::string>& arguments) {
     return 0;
 }
 
+int run_timeline(const std::vector<std::string>& arguments) {
+    std::string inspection_date;
+    std::string holidays_path;
+    int days = 5;
+    po::options_description described("Timeline options");
+    described.add_options()
+        ("help,h", "show this help")
+        ("inspection-date", po::value(&inspection_date), "first day of the inspection, YYYY-MM-DD")
+        ("days", po::value(&days), "working days the inspection lasts (default 5)")
+        ("holidays", po::value(&holidays_path), "file of non-working days, one YYYY-MM-DD a line");
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(arguments).options(described).run(), values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        std::cerr << "iqts-scan timeline: " << error.what() << "\n\n" << described;
+        return exit_cannot_run;
+    }
+    if (values.count("help")) {
+        std::cout << "Usage: iqts-scan timeline --inspection-date YYYY-MM-DD [options]\n\n" << described;
+        return 0;
+    }
+    if (inspection_date.empty()) {
+        std::cerr << "iqts-scan timeline: give --inspection-date YYYY-MM-DD, the first day of the inspection\n";
+        return exit_cannot_run;
+    }
+    try {
+        const auto holidays = holidays_path.empty() ? std::set<std::string>{} : read_holidays(holidays_path);
+        for (const auto& event : timeline(inspection_date, days, holidays)) {
+            std::cout << event.date;
+            std::cout << (event.kind == EventKind::window ? " to " + event.end_date : std::string(14, ' '));
+            std::cout << "  " << to_string(event.kind) << "  " << event.what;
+            if (event.grade_4_only) std::cout << " (after a grade 4)";
+            std::cout << "\n" << std::string(28, ' ') << event.source << '\n';
+        }
+    } catch (const std::exception& error) {
+        std::cerr << "iqts-scan timeline: " << error.what() << '\n';
+        return exit_cannot_run;
+    }
+    return 0;
+}
+
 int run_rules_validate(const std::vector<std::string>& arguments) {
     if (arguments.size() != 1) {
         std::cerr << "iqts-scan rules validate: give one rules folder, e.g. iqts-scan rules validate my-rules\n";
@@ -230,6 +289,7 @@ int run_cli(int argc, char** argv) {
     const auto command = arguments[0];
     arguments.erase(arguments.begin());
     if (command == "scan") return run_scan(arguments);
+    if (command == "timeline") return run_timeline(arguments);
     if (command == "plugins" && !arguments.empty() && arguments[0] == "list") {
         return run_plugins_list({arguments.begin() + 1, arguments.end()});
     }

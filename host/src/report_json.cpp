@@ -139,13 +139,36 @@ Object::Ptr grid_object(const Report& report) {
         object->set("resolved_path", text_or_null(row.resolved_path));
         object->set("candidates", string_array(row.candidates));
         object->set("location", text(row.location));
+        object->set("reason", text(row.reason));
         rows->add(object);
     }
 
     Object::Ptr grid = make_object();
     grid->set("path", text_or_null(report.grid.path));
     grid->set("rows", rows);
+    grid->set("empty_criteria", string_array(report.grid.empty_criteria));
+    grid->set("folder", text_or_null(report.grid.folder));
+    grid->set("folder_message", text(report.grid.folder_message));
     return grid;
+}
+
+Poco::Dynamic::Var deadline_value(const Report& report) {
+    const Deadline& deadline = report.deadline;
+    if (deadline.inspection_date.empty()) return Poco::Dynamic::Var();
+    Array::Ptr late = new Array();
+    for (const LateFile& file : deadline.late_files) {
+        Object::Ptr object = make_object();
+        object->set("path", text(file.path));
+        object->set("modified", text(file.modified));
+        object->set("source", text(file.source));
+        late->add(object);
+    }
+    Object::Ptr object = make_object();
+    object->set("inspection_date", text(deadline.inspection_date));
+    object->set("due_date", text(deadline.due_date));
+    object->set("days_left", deadline.days_left);
+    object->set("late_files", late);
+    return object;
 }
 
 Array::Ptr files_array(const Report& report) {
@@ -202,6 +225,7 @@ void write_json(const Report& report, std::ostream& out) {
     root->set("criteria", criteria_array(report));
     root->set("evidence", evidence_array(report));
     root->set("grid", grid_object(report));
+    root->set("deadline", deadline_value(report));
     root->set("files", files_array(report));
     root->set("settings", settings_array(report));
     root->set("plugins", plugins_array(report));

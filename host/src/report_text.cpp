@@ -88,6 +88,7 @@ public:
         write_header();
         write_parts();
         write_evidence();
+        write_deadline();
         write_grid();
         write_files();
         write_plugins();
@@ -206,8 +207,34 @@ private:
         }
     }
 
+    void write_deadline() {
+        const Deadline& deadline = report_.deadline;
+        if (deadline.inspection_date.empty()) {
+            return;
+        }
+        out_ << "\nDeadline: inspection " << deadline.inspection_date << ", evidence due " << deadline.due_date;
+        if (deadline.days_left >= 0) {
+            out_ << " (" << plural(deadline.days_left, "day", "days") << " left)\n";
+        } else {
+            out_ << " (" << plural(-deadline.days_left, "day", "days") << " late)\n";
+        }
+        if (!deadline.late_files.empty()) {
+            out_ << "  " << plural(static_cast<int>(deadline.late_files.size()), "file", "files")
+                 << " changed after the due date:\n";
+            for (const LateFile& file : deadline.late_files) {
+                out_ << "    " << printable(file.path) << ": " << printable(file.modified) << " ("
+                     << printable(file.source) << ")\n";
+            }
+        }
+    }
+
     void write_grid() {
         const Grid& grid = report_.grid;
+        if (!grid.folder_message.empty()) {
+            out_ << "\n";
+            status_word(Status::review, "REVIEW");
+            out_ << "  " << printable(grid.folder_message) << '\n';
+        }
         if (grid.path.empty()) {
             out_ << "\nCompliance grid: none found in the export\n";
             return;
@@ -231,9 +258,15 @@ private:
                 out_ << " (" << printable(row.location) << ')';
             }
             out_ << '\n';
+            if (!row.reason.empty()) {
+                out_ << detail_indent << printable(row.reason) << '\n';
+            }
             if (!row.candidates.empty()) {
                 out_ << detail_indent << "closest: " << join(row.candidates, ", ") << '\n';
             }
+        }
+        if (!grid.empty_criteria.empty()) {
+            out_ << "  no evidence row for " << join(grid.empty_criteria, ", ") << '\n';
         }
     }
 

@@ -9,10 +9,12 @@
 
 #include "iqts/host/cohort_builder.hpp"
 #include "iqts/host/evidence_index.hpp"
+#include "iqts/host/grid.hpp"
 #include "iqts/host/plugins.hpp"
 #include "iqts/host/required_evidence.hpp"
 #include "iqts/host/rule_pack.hpp"
 #include "iqts/host/sniff.hpp"
+#include "iqts/host/timeline.hpp"
 
 namespace iqts::host {
 namespace {
@@ -141,6 +143,24 @@ std::vector<CriterionResult> evaluate(const LoadedRulePack& rules, const PluginS
     return results;
 }
 
+Grid read_compliance_grid(const EvidenceIndex& index, const LoadedRulePack& rules) {
+    auto reading = read_grid(index, rules.criteria());
+    auto grid = std::move(reading.grid);
+    for (std::size_t i = 0; i < grid.rows.size() && i < reading.reasons.size(); ++i) {
+        grid.rows[i].reason = reading.reasons[i];
+    }
+    if (!grid.path.empty()) grid.empty_criteria = std::move(reading.empty_criteria);
+    const auto convention = check_folder(index, grid);
+    grid.folder = convention.folder;
+    grid.folder_message = convention.message;
+    return grid;
+}
+
+std::string today() {
+    const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    return format_date(now);
+}
+
 }  // namespace
 
 Report scan(const ScanOptions& options, Logger& log) {
@@ -190,6 +210,14 @@ Report scan(const ScanOptions& options, Logger& log) {
     report.export_paths = options.paths;
     report.criteria = evaluate(*rules, plugins, context, options, log);
     report.evidence = find_required_evidence(index, *rules);
+    report.grid = read_compliance_grid(index, *rules);
+    if (!options.inspection_date.empty()) {
+        try {
+            report.deadline = compute_deadline(options.inspection_date, today(), index);
+        } catch (const std::invalid_argument& error) {
+            throw ScanError(std::string("--inspection-date: ") + error.what());
+        }
+    }
     report.files = index.files();
     report.plugins = plugins.records;
     for (const auto& [key, setting] : rules->settings()) report.settings.push_back({key, setting});

@@ -39,11 +39,15 @@ struct GridRow {
     std::string resolved_path;
     std::vector<std::string> candidates; // closest paths for a broken link
     std::string location;                // where the row sits in the grid file
+    std::string reason;                  // why a broken link could not be resolved
 };
 
 struct Grid {
     std::string path;                    // empty when no grid was found
     std::vector<GridRow> rows;
+    std::vector<std::string> empty_criteria;   // criteria with no evidence row
+    std::string folder;                  // the "iQTS inspection – MONTH YEAR" folder, empty when none
+    std::string folder_message;          // why the folder convention is not followed; empty when it is
 };
 
 // A file last modified after the evidence due date.
