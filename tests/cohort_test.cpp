@@ -98,8 +98,9 @@ TEST(CohortBuilder, JoinsFilesByTraineeId) {
 
 TEST(CohortBuilder, DisagreementIsReviewNamingBothPlaces) {
     const auto cohort = cohort_of({"register-title-rows.xlsx", "placement-log.xlsx"});
-    ASSERT_EQ(cohort.problems.size(), 1u);
-    const auto& problem = cohort.problems.front();
+    ASSERT_EQ(cohort.disagreements.size(), 1u);
+    EXPECT_EQ(cohort.disagreements.front().field, "placement_school");
+    const auto& problem = cohort.disagreements.front().finding;
     EXPECT_EQ(problem.status, iqts::Status::review);
     EXPECT_EQ(problem.subject, "T002");
     ASSERT_EQ(problem.evidence.size(), 2u);

@@ -213,17 +213,32 @@ TEST_F(HtmlReport, EveryBadgeCarriesItsWord) {
     }
 }
 
-TEST_F(HtmlReport, EveryCriterionIdInItsPartTable) {
-    const std::vector<std::string> row_headers = texts_of("//section/table/tbody/tr/th/a");
+TEST_F(HtmlReport, EveryCriterionHasATile) {
+    const std::vector<std::string> ids = texts_of("//a[@class and contains(@class, 'tile')]/span[@class='tile-id']");
     for (const CriterionResult& result : report_.criteria) {
-        EXPECT_NE(std::find(row_headers.begin(), row_headers.end(), result.criterion.id), row_headers.end())
-            << result.criterion.id;
+        EXPECT_NE(std::find(ids.begin(), ids.end(), result.criterion.id), ids.end()) << result.criterion.id;
     }
 }
 
-TEST_F(HtmlReport, CriterionRowShowsStatusWord) {
-    const auto row = document_.select_node("//tr[th/a = 'C2.2']").node();
-    EXPECT_EQ(std::string(row.select_node("td/span").node().text().as_string()), "missing");
+TEST_F(HtmlReport, TileShowsStatusWordAndColour) {
+    const auto tile = document_.select_node("//a[@data-criterion='C2.2']").node();
+    EXPECT_EQ(std::string(tile.select_node("span[@class='tile-status']").node().text().as_string()), "missing");
+    EXPECT_EQ(std::string(tile.attribute("class").value()), "tile s-missing");
+}
+
+TEST_F(HtmlReport, TilesGroupedByPart) {
+    EXPECT_EQ(texts_of("//section[h2/@id='criteria']/h3"),
+              (std::vector<std::string>{"Part 1 – Entry", "Part 2 – Training",
+                                        "Part 3 – Management and quality assurance", "Other checks"}));
+    EXPECT_EQ(document_.select_nodes("//section[h2/@id='criteria']/ul[1]/li").size(), 2u);
+}
+
+TEST_F(HtmlReport, CountsOneCardPerStatus) {
+    const std::vector<std::string> numbers = texts_of("//ul[@class='counts']/li/span[@class='count-number']");
+    // pass, fail, missing, review, error, waived
+    EXPECT_EQ(numbers, (std::vector<std::string>{"1", "1", "1", "1", "1", "1"}));
+    EXPECT_EQ(texts_of("//ul[@class='counts']/li/span[@class='count-word']"),
+              (std::vector<std::string>{"pass", "fail", "missing", "review", "error", "waived"}));
 }
 
 TEST_F(HtmlReport, PartsInOrder) {
@@ -232,8 +247,44 @@ TEST_F(HtmlReport, PartsInOrder) {
                                         "Part 3 – Management and quality assurance", "Other checks"}));
 }
 
-TEST_F(HtmlReport, PassingFindingsCountedInDetails) {
-    EXPECT_EQ(texts_of("//details/summary"), (std::vector<std::string>{"2 findings pass", "2 findings pass"}));
+TEST_F(HtmlReport, FindingRowsCarryStatusClass) {
+    EXPECT_EQ(document_.select_nodes("//tr[@class='finding status-pass']").size(), 4u);
+    EXPECT_EQ(document_.select_nodes("//tr[@class='finding status-fail']").size(), 1u);
+    EXPECT_EQ(document_.select_nodes("//tr[contains(@class, 'finding')]").size(), 9u);
+}
+
+TEST_F(HtmlReport, PassingFindingsListedLast) {
+    const auto rows = document_.select_nodes("//div[@data-criterion='C1.3']//tr[contains(@class, 'finding')]");
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(std::string(rows[0].node().attribute("class").value()), "finding status-fail");
+    EXPECT_EQ(std::string(rows[2].node().attribute("class").value()), "finding status-pass");
+}
+
+TEST_F(HtmlReport, FilterIsRadioGroupBeforeMain) {
+    const pugi::xpath_node_set inputs = document_.select_nodes("/html/body/input[@type='radio']");
+    ASSERT_EQ(inputs.size(), 8u);  // all, not passing and six statuses
+    EXPECT_EQ(std::string(inputs[0].node().attribute("id").value()), "filter-all");
+    EXPECT_STREQ(inputs[0].node().attribute("checked").value(), "checked");
+    EXPECT_TRUE(document_.select_node("/html/body/input[@id='filter-fail']/following-sibling::main"));
+}
+
+TEST_F(HtmlReport, EveryFilterInputHasALabel) {
+    for (const pugi::xpath_node& input : document_.select_nodes("//input")) {
+        const std::string id = input.node().attribute("id").value();
+        EXPECT_TRUE(document_.select_node(("//label[@for='" + id + "']").c_str())) << id;
+    }
+}
+
+TEST_F(HtmlReport, FilterLabelCountsFindings) {
+    const auto label = document_.select_node("//label[@for='filter-pass']").node();
+    EXPECT_EQ(std::string(label.child_value()), "pass");
+    EXPECT_EQ(std::string(label.child("span").text().as_string()), "4");
+}
+
+TEST_F(HtmlReport, FilterStyleHidesOtherFindings) {
+    EXPECT_NE(html_.find("#filter-fail:checked ~ main .finding:not(.status-fail) { display: none; }"),
+              std::string::npos);
+    EXPECT_NE(html_.find("#filter-open:checked ~ main .finding.status-pass { display: none; }"), std::string::npos);
 }
 
 TEST_F(HtmlReport, NonPassingFindingListsEvidenceAndLocation) {

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -12,9 +14,13 @@
 
 #include "iqts/host/output.hpp"
 #include "iqts/host/plugins.hpp"
+#include "iqts/host/redact.hpp"
+#include "iqts/host/report_ci.hpp"
 #include "iqts/host/report_formats.hpp"
 #include "iqts/host/rule_pack.hpp"
+#include "iqts/host/sample.hpp"
 #include "iqts/host/scan.hpp"
+#include "iqts/host/serve.hpp"
 #include "iqts/host/timeline.hpp"
 
 namespace iqts::host {
@@ -41,6 +47,7 @@ private:
 const char* usage_text =
     "Usage:\n"
     "  iqts-scan scan PATH... [options]   scan an export (folder, zip, tar, 7z, split zips)\n"
+    "  iqts-scan sample EXPORT... [--seed N] [--format text|json|csv]   choose whom inspectors meet\n"
     "  iqts-scan plugins list [--plugins DIR]...\n"
     "  iqts-scan timeline --inspection-date YYYY-MM-DD [--days N] [--holidays FILE]\n"
     "  iqts-scan rules validate DIR\n"
@@ -55,6 +62,8 @@ std::string format_for_output(const std::string& path) {
     if (extension == ".txt") return "text";
     if (extension == ".html" || extension == ".htm") return "html";
     if (extension == ".xlsx") return "xlsx";
+    if (extension == ".xml") return "junit";
+    if (extension == ".sarif") return "sarif";
     return "";
 }
 
@@ -73,6 +82,10 @@ void write_report(const Report& report, const std::string& format, std::ostream&
         write_json(report, out);
     } else if (format == "html") {
         write_html(report, out);
+    } else if (format == "junit") {
+        write_junit(report, out);
+    } else if (format == "sarif") {
+        write_sarif(report, out, builtin_plugin_docs_folder());
     } else {
         write_text(report, out, colour);
     }
@@ -89,19 +102,28 @@ int run_scan(const std::vector<std::string>& arguments) {
     bool verbose = false;
     bool quiet = false;
     bool no_isolate = false;
+    bool redact_names = false;
+    std::string redact_key_path;
 
     po::options_description described("Scan options");
     described.add_options()
         ("help,h", "show this help")
-        ("format,f", po::value(&formats), "report format: text (default), json, html or xlsx (the filled-in "
+        ("format,f", po::value(&formats), "report format: text (default), json, html, junit, sarif or xlsx (the filled-in "
                                            "compliance grid; needs --output); repeat for several")
         ("output,o", po::value(&outputs), "file for the report of the --format in the same position; "
                                            "stdout when absent")
         ("rules", po::value(&options.rule_folders), "folder of extra rule files, overriding the built-in rules")
+        ("waivers", po::value(&options.waivers_path), "YAML file of waivers: accepted exceptions, each with "
+                                                       "criterion, justification, expires and approved_by")
         ("plugins", po::value(&options.plugin_folders), "folder of extra check plugins (*.so)")
         ("inspection-date", po::value(&options.inspection_date), "first day of the inspection, YYYY-MM-DD")
         ("jobs,j", po::value(&options.jobs), "extraction threads (default: one per core)")
         ("no-isolate", po::bool_switch(&no_isolate), "run checks inside the scanner process (for debugging)")
+        ("redact", po::bool_switch(&redact_names), "replace every person's name in every output and log line "
+                                                   "with a stable pseudonym (Person-xxxxxxxx)")
+        ("redact-key", po::value(&redact_key_path), "file holding the key of the --redact pseudonyms; implies "
+                                                     "--redact (default: ~/.config/iqts-scan/redact.key, created "
+                                                     "when absent)")
         ("check-timeout", po::value(&check_timeout_seconds), "seconds a check may run (default 60)")
         ("max-entry-mb", po::value(&max_entry_mb), "largest file read, uncompressed, in MiB (default 512)")
         ("max-total-mb", po::value(&max_total_mb), "most bytes read from the export, in MiB (default 8192)")
@@ -145,8 +167,9 @@ int run_scan(const std::vector<std::string>& arguments) {
     if (formats.empty()) formats.push_back("text");
     for (auto& format : formats) {
         if (format.empty()) format = "text";
-        if (format != "text" && format != "json" && format != "html" && format != "xlsx") {
-            std::cerr << "iqts-scan scan: unknown --format '" << format << "'; write text, json, html or xlsx\n";
+        if (format != "text" && format != "json" && format != "html" && format != "xlsx" &&
+            format != "junit" && format != "sarif") {
+            std::cerr << "iqts-scan scan: unknown --format '" << format << "'; write text, json, html, junit, sarif or xlsx\n";
             return exit_cannot_run;
         }
     }
@@ -167,7 +190,17 @@ int run_scan(const std::vector<std::string>& arguments) {
     options.isolate = !no_isolate;
     options.check_timeout = std::chrono::milliseconds(static_cast<long long>(check_timeout_seconds * 1000));
 
-    StderrLogger log(verbose ? LogLevel::info : quiet ? LogLevel::error : LogLevel::warning);
+    StderrLogger stderr_log(verbose ? LogLevel::info : quiet ? LogLevel::error : LogLevel::warning);
+    std::unique_ptr<RedactingLogger> redacting_log;
+    if (redact_names || !redact_key_path.empty()) {
+        try {
+            redacting_log = std::make_unique<RedactingLogger>(stderr_log, load_redaction_key(redact_key_path));
+        } catch (const std::runtime_error& error) {
+            std::cerr << "iqts-scan: " << error.what() << '\n';
+            return exit_cannot_run;
+        }
+    }
+    Logger& log = redacting_log ? static_cast<Logger&>(*redacting_log) : stderr_log;
     Report report;
     try {
         report = scan(options, log);
@@ -175,6 +208,7 @@ int run_scan(const std::vector<std::string>& arguments) {
         std::cerr << "iqts-scan: " << error.what() << '\n';
         return exit_cannot_run;
     }
+    if (redacting_log) redact(report, redacting_log->names(), redacting_log->key());
 
     try {
         for (std::size_t i = 0; i < formats.size(); ++i) {
@@ -192,6 +226,83 @@ int run_scan(const std::vector<std::string>& arguments) {
         return exit_cannot_run;
     }
     return report.exit_status();
+}
+
+// Prints whom inspectors would meet, chosen from the export's cohort by the
+// sampling table of the rules (rules/sampling.yaml).
+int run_sample(const std::vector<std::string>& arguments) {
+    std::vector<std::string> paths;
+    std::vector<std::string> rule_folders{builtin_rules_folder()};
+    std::vector<std::string> extra_rule_folders;
+    std::uint32_t seed = 0;
+    std::string format = "text";
+    bool redact_names = false;
+    std::string redact_key_path;
+
+    po::options_description described("Sample options");
+    described.add_options()
+        ("help,h", "show this help")
+        ("seed", po::value(&seed), "seed of the random choice, 0 to 4294967295; the same seed and export give "
+                                   "the same sample (default: a new seed, printed with the sample)")
+        ("format,f", po::value(&format), "output format: text (default), json or csv")
+        ("rules", po::value(&extra_rule_folders), "folder of extra rule files, overriding the built-in rules")
+        ("redact", po::bool_switch(&redact_names), "replace every name with its pseudonym")
+        ("redact-key", po::value(&redact_key_path), "file holding the key for --redact pseudonyms");
+    po::options_description hidden;
+    hidden.add_options()("path", po::value(&paths));
+    po::options_description all;
+    all.add(described).add(hidden);
+    po::positional_options_description positional;
+    positional.add("path", -1);
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(arguments).options(all).positional(positional).run(), values);
+        po::notify(values);
+    } catch (const po::error& error) {
+        std::cerr << "iqts-scan sample: " << error.what() << "\n\n" << described;
+        return exit_cannot_run;
+    }
+    if (values.count("help")) {
+        std::cout << "Usage: iqts-scan sample EXPORT... [options]\n\n" << described;
+        return 0;
+    }
+    if (paths.empty()) {
+        std::cerr << "iqts-scan sample: no export given; name the folder or the downloaded zip\n";
+        return exit_cannot_run;
+    }
+    if (format != "text" && format != "json" && format != "csv") {
+        std::cerr << "iqts-scan sample: unknown --format '" << format << "'; write text, json or csv\n";
+        return exit_cannot_run;
+    }
+    if (!values.count("seed")) seed = std::random_device{}();
+    rule_folders.insert(rule_folders.end(), extra_rule_folders.begin(), extra_rule_folders.end());
+
+    try {
+        const LoadedRulePack rules(rule_folders);
+        const auto sampling = read_sampling_rules(rules);
+        const auto cohort = read_cohort(paths, rules, WalkLimits{}, ExtractLimits{});
+        auto sample = draw_sample(cohort, sampling, seed);
+        if (redact_names || !redact_key_path.empty()) {
+            const auto key = load_redaction_key(redact_key_path);
+            for (auto* people : {&sample.trainees, &sample.mentors, &sample.other}) {
+                for (auto& person : *people) person.name = pseudonym(person.name, key);
+            }
+        }
+        if (format == "json") {
+            write_sample_json(sample, std::cout);
+        } else if (format == "csv") {
+            write_sample_csv(sample, std::cout);
+        } else {
+            write_sample_text(sample, std::cout);
+        }
+    } catch (const RuleError& error) {
+        std::cerr << "iqts-scan sample: invalid rules: " << error.what() << '\n';
+        return exit_cannot_run;
+    } catch (const std::runtime_error& error) {
+        std::cerr << "iqts-scan sample: " << error.what() << '\n';
+        return exit_cannot_run;
+    }
+    return 0;
 }
 
 int run_plugins_list(const std::vector<std::string>& arguments) {
@@ -266,10 +377,13 @@ int run_rules_validate(const std::vector<std::string>& arguments) {
     }
     try {
         const LoadedRulePack pack({builtin_rules_folder(), arguments[0]});
-        std::cout << arguments[0] << ": valid (" << pack.sources().size() << " files with the built-in rules)\n";
+        std::cout << arguments[0] << ": valid: " << pack.sources().size() << " files with the built-in rules, "
+                  << pack.criteria().size() << " criteria, " << pack.checks().size() << " declarative checks\n";
         return 0;
     } catch (const RuleError& error) {
-        std::cerr << error.what() << '\n';
+        for (const auto& message : error.errors()) std::cerr << message << '\n';
+        std::cerr << error.errors().size() << (error.errors().size() == 1 ? " error" : " errors") << " in "
+                  << arguments[0] << '\n';
         return exit_cannot_run;
     }
 }
@@ -290,6 +404,8 @@ int run_cli(int argc, char** argv) {
     arguments.erase(arguments.begin());
     if (command == "scan") return run_scan(arguments);
     if (command == "timeline") return run_timeline(arguments);
+    if (command == "sample") return run_sample(arguments);
+    if (command == "serve") return run_serve(arguments);
     if (command == "plugins" && !arguments.empty() && arguments[0] == "list") {
         return run_plugins_list({arguments.begin() + 1, arguments.end()});
     }

@@ -125,11 +125,18 @@ bool facts_agree(const Fact& a, const Fact& b) {
     return normalise_header(a.value.text) == normalise_header(b.value.text);
 }
 
-void report_disagreements(const Person& trainee, std::vector<Finding>& problems) {
+void report_disagreements(const Person& trainee, std::vector<Disagreement>& disagreements) {
     for (const auto& [field, facts] : trainee.fields) {
         if (field == "register_row") continue;
+        // A file with several rows for one trainee is a log (one row a week),
+        // whose rows are not a register's single value to compare.
+        const auto rows_in = [&](const std::string& path) {
+            return std::count_if(facts.begin(), facts.end(), [&](const Fact& fact) { return fact.evidence.path == path; });
+        };
+        if (rows_in(facts[0].evidence.path) > 1) continue;
         for (std::size_t i = 1; i < facts.size(); ++i) {
             if (facts[i].evidence.path == facts[0].evidence.path || facts_agree(facts[0], facts[i])) continue;
+            if (rows_in(facts[i].evidence.path) > 1) continue;
             Finding finding;
             finding.status = Status::review;
             finding.subject = trainee.id.empty() ? trainee.name : trainee.id;
@@ -137,7 +144,7 @@ void report_disagreements(const Person& trainee, std::vector<Finding>& problems)
                               facts[0].evidence.location + " and '" + facts[i].value.text + "' at " +
                               facts[i].evidence.location + "; correct one of them";
             finding.evidence = {facts[0].evidence, facts[i].evidence};
-            problems.push_back(std::move(finding));
+            disagreements.push_back({field, std::move(finding)});
         }
     }
 }
@@ -174,7 +181,7 @@ public:
 
     Cohort finish() {
         for (const auto& trainee : cohort_.trainees) {
-            report_disagreements(trainee, cohort_.problems);
+            report_disagreements(trainee, cohort_.disagreements);
             const auto found = trainee.fields.find("placement_school");
             if (found == trainee.fields.end()) continue;
             for (const auto& fact : found->second) {

@@ -362,8 +362,12 @@ void read_note_part(const ZipParts& parts, const std::vector<ooxml::Relationship
     const pugi::xml_document xml = ooxml::parse_part(bytes, relationship->target, max_depth);
     const auto relationships = ooxml::read_relationships(parts, relationship->target, max_depth);
     StoryReader reader(relationships, document, text_budget, cell_budget);
+    // The range keeps only a pointer to the name, so the name must outlive the
+    // loop: a temporary std::string in the range expression dies before the
+    // first iteration.
+    const std::string element_name(element);
     int number = 0;
-    for (const pugi::xml_node note : xml.first_child().children(std::string(element).c_str())) {
+    for (const pugi::xml_node note : xml.first_child().children(element_name.c_str())) {
         const std::string_view type = note.attribute("w:type").value();
         if (!type.empty() && type != "normal") continue;
         reader.read_story(note, std::string(label) + " " + std::to_string(++number));

@@ -12,37 +12,80 @@ namespace iqts::host {
 namespace {
 
 // Styles live in the page, and the Content-Security-Policy forbids loading
-// anything, so the report opens the same offline. Every badge pair has a
-// contrast of at least 4.5:1 (WCAG AA), and every badge also carries its
-// status word, so nothing depends on colour.
+// anything, so the report opens the same offline. Every colour pair has a
+// contrast of at least 4.5:1 (WCAG AA), and every status also appears as a
+// word, so nothing depends on colour. The status filter rules that depend on
+// the statuses are written by filter_style().
 constexpr std::string_view kStyle = R"(
-body { font-family: system-ui, sans-serif; color: #1a1a1a; background: #fff; margin: 2rem; line-height: 1.4; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #999; }
-h3 { font-size: 1.1rem; margin-top: 1.5rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; width: 100%; }
-caption { text-align: left; font-weight: bold; padding: 0.25rem 0; }
-th, td { border: 1px solid #999; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
-thead th { background: #e7e6e6; }
-td.path, span.path { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 15px;
+       color: #1a1a1a; background: #f3f4f6; margin: 0; line-height: 1.45; }
+.page-header { position: sticky; top: 0; z-index: 1; background: #1f3864; color: #fff;
+               padding: 0.6rem 2rem; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.25); }
+.page-header h1 { font-size: 1.3rem; margin: 0 0 0.4rem; font-weight: 600; }
+.filters { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35rem; }
+.filters-legend { margin-right: 0.4rem; font-size: 0.9rem; }
+.filters label { cursor: pointer; border: 1px solid #c5cee0; border-radius: 999px; padding: 0.1rem 0.75rem;
+                 font-size: 0.9rem; color: #fff; background: transparent; user-select: none; }
+.filters label:hover { background: #2e4d86; }
+.filter-count { display: inline-block; min-width: 1.4em; margin-left: 0.3em; padding: 0 0.35em; border-radius: 999px;
+                background: rgba(255, 255, 255, 0.2); text-align: center; font-size: 0.8rem; }
+.filter-input { position: fixed; top: 0; left: 0; width: 1px; height: 1px; margin: 0; opacity: 0; }
+main { max-width: 76rem; margin: 0 auto; padding: 0.5rem 2rem 1rem; }
+main > section { background: #fff; border: 1px solid #d0d5dd; border-radius: 6px; padding: 0.25rem 1.25rem 1rem;
+                 margin: 1rem 0; }
+h2 { font-size: 1.2rem; margin: 0.6rem 0 0.75rem; padding-bottom: 0.3rem; border-bottom: 1px solid #d0d5dd; color: #1f3864; }
+h3 { font-size: 1.05rem; margin: 1.25rem 0 0.4rem; }
+h3 .badge { margin-right: 0.4rem; vertical-align: 0.1em; font-size: 0.8rem; }
+table { border-collapse: collapse; margin: 0.25rem 0 0.75rem; width: 100%; font-size: 0.92rem; }
+caption { text-align: left; font-weight: 600; color: #4a5260; padding: 0.2rem 0; }
+th, td { border-bottom: 1px solid #dde1e6; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+thead th { background: #eef0f4; border-bottom: 2px solid #c3c9d2; }
+tbody th { font-weight: 600; }
+td.path, .path { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 0.85rem; overflow-wrap: anywhere; }
 ul.plain { list-style: none; margin: 0; padding: 0; }
 a:link, a:visited { color: #0645ad; }
-.badge { display: inline-block; min-width: 4.5em; padding: 0 0.3em; border: 1px solid #555;
-         font-weight: bold; text-transform: uppercase; text-align: center; }
-.s-pass { background: #c6efce; color: #006100; }
-.s-fail { background: #ffc7ce; color: #9c0006; }
-.s-missing { background: #f8cbad; color: #833c0b; }
-.s-review { background: #ffeb9c; color: #7f4f00; }
-.s-error { background: #9c0006; color: #fff; }
-.s-waived { background: #d9e1f2; color: #1f3864; }
+.badge { display: inline-block; min-width: 4.8em; padding: 0 0.35em; border: 1px solid rgba(0, 0, 0, 0.35); border-radius: 3px;
+         font-size: 0.78rem; font-weight: 700; letter-spacing: 0.03em; text-transform: uppercase; text-align: center; }
+.s-pass, a.s-pass:link, a.s-pass:visited { background: #c6efce; color: #006100; }
+.s-fail, a.s-fail:link, a.s-fail:visited { background: #ffc7ce; color: #9c0006; }
+.s-missing, a.s-missing:link, a.s-missing:visited { background: #f8cbad; color: #833c0b; }
+.s-review, a.s-review:link, a.s-review:visited { background: #ffeb9c; color: #7f4f00; }
+.s-error, a.s-error:link, a.s-error:visited { background: #9c0006; color: #fff; }
+.s-waived, a.s-waived:link, a.s-waived:visited { background: #d9e1f2; color: #1f3864; }
 .s-neutral { background: #f2f2f2; color: #1a1a1a; }
-.note { color: #555; }
+.counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(7rem, 1fr)); gap: 0.5rem;
+          list-style: none; margin: 0.75rem 0 0.5rem; padding: 0; }
+.count { border: 1px solid rgba(0, 0, 0, 0.2); border-radius: 6px; padding: 0.4rem; text-align: center; }
+.count-number { display: block; font-size: 1.7rem; font-weight: 700; line-height: 1.2; }
+.count-word { font-weight: 600; text-transform: uppercase; font-size: 0.8rem; letter-spacing: 0.04em; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: 0.5rem;
+         list-style: none; margin: 0 0 0.75rem; padding: 0; }
+a.tile { display: block; height: 100%; padding: 0.45rem 0.6rem; border: 1px solid rgba(0, 0, 0, 0.2); border-radius: 6px;
+         text-decoration: none; }
+a.tile:hover, a.tile:focus-visible { outline: 3px solid #1f3864; outline-offset: 1px; }
+.tile-id { font-weight: 700; margin-right: 0.35rem; }
+.tile-status { float: right; font-weight: 700; text-transform: uppercase; font-size: 0.78rem; letter-spacing: 0.04em; }
+.tile-title, .tile-findings { display: block; font-size: 0.88rem; }
+.tile-findings { opacity: 0.9; }
+.note { color: #4a5260; }
+.filter-empty { display: none; }
 @media print {
-  body { margin: 0; font-size: 10pt; }
+  body { margin: 0; font-size: 10pt; background: #fff; }
+  .page-header { position: static; background: none; color: #000; box-shadow: none; padding: 0; }
+  .filters, .filter-input { display: none; }
+  main { max-width: none; padding: 0; }
+  main > section { border: none; padding: 0; }
   a:link, a:visited { color: inherit; text-decoration: none; }
-  .badge { background: none; color: #000; border: 1px solid #000; }
-  tr, h3 { break-inside: avoid; } h2, h3 { break-after: avoid; }
+  .badge, a.tile, .count { background: none; color: #000; border: 1px solid #000; }
+  tr, h3, .tile { break-inside: avoid; } h2, h3 { break-after: avoid; }
 }
 )";
+
+// The choices of the status filter: "all", "open" (every status but pass),
+// then one per status.
+constexpr std::string_view kFilterAll = "all";
+constexpr std::string_view kFilterOpen = "open";
 
 // Returns `value` with the characters that HTML gives a meaning escaped,
 // invalid UTF-8 repaired and control characters replaced by U+FFFD, which
@@ -108,18 +151,71 @@ std::string days_text(int days_left) {
     return plural(static_cast<std::size_t>(-days_left), "day", "days") + " late";
 }
 
+// Returns the CSS that makes the status filter work without a script: the
+// radio inputs come before <header> and <main> as their siblings, so a
+// checked input selects, through the `~` combinator, which findings stay
+// visible and which label looks pressed. The :has() rules also hide
+// criteria and Parts without a matching finding; a browser without :has()
+// drops only those rules and shows such criteria with an empty table.
+std::string filter_style() {
+    std::string css;
+    const auto add_choice = [&css](std::string_view choice, std::string_view hidden_finding,
+                                   std::string_view matching_finding) {
+        const std::string input = "#filter-" + std::string(choice);
+        const std::string label = " ~ header label[for=\"filter-" + std::string(choice) + "\"]";
+        css += input + ":checked" + label + " { background: #fff; color: #1f3864; border-color: #fff; font-weight: 600; }\n";
+        css += input + ":focus-visible" + label + " { outline: 3px solid #ffbf47; outline-offset: 2px; }\n";
+        if (hidden_finding.empty()) {
+            return;
+        }
+        css += input + ":checked ~ main " + std::string(hidden_finding) + " { display: none; }\n";
+        for (const std::string_view block : {".criterion", ".part"}) {
+            css += input + ":checked ~ main " + std::string(block) + ":not(:has(" + std::string(matching_finding) +
+                   ")) { display: none; }\n";
+        }
+        css += input + ":checked ~ main .findings-area:not(:has(" + std::string(matching_finding) +
+               ")) .filter-empty { display: block; }\n";
+    };
+
+    add_choice(kFilterAll, "", "");
+    add_choice(kFilterOpen, ".finding.status-pass", ".finding:not(.status-pass)");
+    for (const Status status : report_detail::kStatusOrder) {
+        const std::string word(to_string(status));
+        add_choice(word, ".finding:not(.status-" + word + ")", ".finding.status-" + word);
+    }
+    return css;
+}
+
+// Returns the position of `status` in the order findings are listed: the
+// report's status order with pass moved last.
+std::size_t finding_rank(Status status) {
+    if (status == Status::pass) {
+        return report_detail::kStatusOrder.size();
+    }
+    const auto* it = std::find(report_detail::kStatusOrder.begin(), report_detail::kStatusOrder.end(), status);
+    return static_cast<std::size_t>(it - report_detail::kStatusOrder.begin());
+}
+
 class HtmlWriter {
 public:
     HtmlWriter(const Report& report, std::ostream& out) : report_(report), out_(out) {}
 
     void write() {
         write_head();
-        out_ << "<body>\n<header>\n<h1>iQTS scan report</h1>\n</header>\n<main>\n";
+        out_ << "<body>\n";
+        write_filter_inputs();
+        out_ << "<header class=\"page-header\">\n<h1>iQTS scan report</h1>\n";
+        write_filter_labels();
+        out_ << "</header>\n<main>\n";
         write_summary();
         write_deadline();
+        write_overview();
+        out_ << "<div class=\"findings-area\">\n";
+        out_ << "<p class=\"filter-empty note\">No finding has the status the filter selects.</p>\n";
         for (int part : {1, 2, 3, 0}) {
             write_part(part);
         }
+        out_ << "</div>\n";
         write_evidence();
         write_grid();
         write_files();
@@ -137,7 +233,7 @@ private:
              << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                 "style-src 'unsafe-inline'; img-src data:\"/>\n"
              << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-             << "<title>iQTS scan report</title>\n<style>" << kStyle << "</style>\n</head>\n";
+             << "<title>iQTS scan report</title>\n<style>" << kStyle << filter_style() << "</style>\n</head>\n";
     }
 
     // Opens a table with a caption and a header row of column headings.
@@ -162,20 +258,75 @@ private:
         return "<a class=\"path\" href=\"" + escape(uri) + "\">" + escape(virtual_path) + "</a>";
     }
 
+    // Counts the findings of every criterion per status.
+    report_detail::StatusCounts count_findings() const {
+        report_detail::StatusCounts counts;
+        for (const CriterionResult& result : report_.criteria) {
+            for (const Finding& finding : result.findings) {
+                ++counts.by_status[static_cast<std::size_t>(finding.status)];
+            }
+        }
+        return counts;
+    }
+
+    // Writes the radio inputs of the status filter, visually hidden but
+    // focusable; their visible labels follow in the header.
+    void write_filter_inputs() {
+        const auto input = [this](std::string_view choice, bool checked) {
+            out_ << "<input type=\"radio\" class=\"filter-input\" name=\"status-filter\" id=\"filter-" << choice
+                 << "\" aria-describedby=\"filter-legend\"" << (checked ? " checked=\"checked\"" : "") << "/>\n";
+        };
+        input(kFilterAll, true);
+        input(kFilterOpen, false);
+        for (const Status status : report_detail::kStatusOrder) {
+            input(to_string(status), false);
+        }
+    }
+
+    void write_filter_labels() {
+        const report_detail::StatusCounts counts = count_findings();
+        int total = 0;
+        for (const Status status : report_detail::kStatusOrder) {
+            total += counts[status];
+        }
+        const auto label = [this](std::string_view choice, std::string_view text, int count) {
+            out_ << "<label for=\"filter-" << choice << "\">" << escape(text) << "<span class=\"filter-count\">"
+                 << count << "</span></label>\n";
+        };
+
+        out_ << "<nav class=\"filters\" aria-label=\"Findings filter\">\n"
+             << "<span class=\"filters-legend\" id=\"filter-legend\">Show findings with status:</span>\n";
+        label(kFilterAll, "all", total);
+        label(kFilterOpen, "not passing", total - counts[Status::pass]);
+        for (const Status status : report_detail::kStatusOrder) {
+            label(to_string(status), to_string(status), counts[status]);
+        }
+        out_ << "</nav>\n";
+    }
+
     void write_summary() {
         const int read = report_detail::count_files(report_, FileStatus::read);
         const int review = report_detail::count_files(report_, FileStatus::review);
         const int skipped = report_detail::count_files(report_, FileStatus::skipped);
         const report_detail::StatusCounts counts = report_detail::count_criteria(report_);
 
-        out_ << "<section>\n<h2 id=\"summary\">Summary</h2>\n<table>\n<caption>Scan summary</caption>\n<tbody>\n";
-        out_ << "<tr><th scope=\"row\">Export</th><td><ul class=\"plain\">";
-        for (const std::string& path : report_.export_paths) {
-            out_ << "<li class=\"path\">" << escape(path) << "</li>";
+        out_ << "<section>\n<h2 id=\"summary\">Summary</h2>\n";
+        out_ << "<ul class=\"counts\" aria-label=\"Criteria per status\">\n";
+        for (const Status status : report_detail::kStatusOrder) {
+            const std::string word(to_string(status));
+            out_ << "<li class=\"count s-" << word << "\" data-status=\"" << word << "\"><span class=\"count-number\">"
+                 << counts[status] << "</span> <span class=\"count-word\">" << word << "</span></li>\n";
         }
-        out_ << "</ul></td></tr>\n";
-        out_ << "<tr><th scope=\"row\">Files</th><td>" << read << " read, " << report_.unreadable_count()
-             << " unreadable, " << review << " for review, " << skipped << " skipped</td></tr>\n";
+        out_ << "</ul>\n";
+
+        out_ << "<table>\n<caption>Scan summary</caption>\n<tbody>\n";
+        out_ << "<tr><th scope=\"row\">Result</th><td>" << badge(report_detail::overall_status(report_)) << ' ';
+        if (report_.exit_status() == 0) {
+            out_ << "No criterion fails or is missing.";
+        } else {
+            out_ << "At least one criterion fails, is missing or could not be checked.";
+        }
+        out_ << "</td></tr>\n";
 
         out_ << "<tr><th scope=\"row\">Criteria</th><td>" << report_.criteria.size() << ":";
         bool first = true;
@@ -185,13 +336,14 @@ private:
         }
         out_ << "</td></tr>\n";
 
-        out_ << "<tr><th scope=\"row\">Result</th><td>" << badge(report_detail::overall_status(report_)) << ' ';
-        if (report_.exit_status() == 0) {
-            out_ << "No criterion fails or is missing.";
-        } else {
-            out_ << "At least one criterion fails, is missing or could not be checked.";
+        out_ << "<tr><th scope=\"row\">Export</th><td><ul class=\"plain\">";
+        for (const std::string& path : report_.export_paths) {
+            out_ << "<li class=\"path\">" << escape(path) << "</li>";
         }
-        out_ << "</td></tr>\n</tbody>\n</table>\n</section>\n";
+        out_ << "</ul></td></tr>\n";
+        out_ << "<tr><th scope=\"row\">Files</th><td>" << read << " read, " << report_.unreadable_count()
+             << " unreadable, " << review << " for review, " << skipped << " skipped</td></tr>\n";
+        out_ << "</tbody>\n</table>\n</section>\n";
     }
 
     void write_deadline() {
@@ -220,28 +372,51 @@ private:
         out_ << "</section>\n";
     }
 
-    void write_part(int part) {
+    std::vector<std::size_t> members_of(int part) const {
         std::vector<std::size_t> members;
         for (std::size_t i = 0; i < report_.criteria.size(); ++i) {
             if (in_part(report_.criteria[i], part)) {
                 members.push_back(i);
             }
         }
+        return members;
+    }
+
+    // Writes every criterion as a tile coloured by its status, grouped by
+    // Part, each linked to its findings.
+    void write_overview() {
+        out_ << "<section>\n<h2 id=\"criteria\">Criteria by Part</h2>\n";
+        if (report_.criteria.empty()) {
+            out_ << "<p>The scan checked no criteria.</p>\n</section>\n";
+            return;
+        }
+        for (int part : {1, 2, 3, 0}) {
+            const std::vector<std::size_t> members = members_of(part);
+            if (members.empty()) {
+                continue;
+            }
+            out_ << "<h3>" << escape(part_heading(part)) << "</h3>\n<ul class=\"tiles\">\n";
+            for (const std::size_t index : members) {
+                const CriterionResult& result = report_.criteria[index];
+                const std::string word(to_string(result.status));
+                out_ << "<li><a class=\"tile s-" << word << "\" href=\"#" << anchor(index) << "\" data-criterion=\""
+                     << escape(result.criterion.id) << "\"><span class=\"tile-status\">" << word
+                     << "</span><span class=\"tile-id\">" << escape(result.criterion.id)
+                     << "</span><span class=\"tile-title\">" << escape(result.criterion.title)
+                     << "</span><span class=\"tile-findings\">" << findings_count(result) << "</span></a></li>\n";
+            }
+            out_ << "</ul>\n";
+        }
+        out_ << "</section>\n";
+    }
+
+    void write_part(int part) {
+        const std::vector<std::size_t> members = members_of(part);
         if (members.empty()) {
             return;
         }
 
-        const std::string heading(part_heading(part));
-        out_ << "<section>\n<h2 id=\"part-" << part << "\">" << escape(heading) << "</h2>\n";
-        open_table("Criteria of " + heading, {"Status", "Criterion", "Title", "Findings"});
-        for (const std::size_t index : members) {
-            const CriterionResult& result = report_.criteria[index];
-            out_ << "<tr><td>" << badge(result.status) << "</td><th scope=\"row\"><a href=\"#" << anchor(index)
-                 << "\">" << escape(result.criterion.id) << "</a></th><td>" << escape(result.criterion.title)
-                 << "</td><td>" << findings_count(result) << "</td></tr>\n";
-        }
-        close_table();
-
+        out_ << "<section class=\"part\">\n<h2 id=\"part-" << part << "\">" << escape(part_heading(part)) << "</h2>\n";
         for (const std::size_t index : members) {
             write_criterion(index);
         }
@@ -265,40 +440,40 @@ private:
 
     void write_criterion(std::size_t index) {
         const CriterionResult& result = report_.criteria[index];
-        out_ << "<h3 id=\"" << anchor(index) << "\">" << badge(result.status) << ' ' << escape(result.criterion.id)
-             << ' ' << escape(result.criterion.title) << "</h3>\n";
+        out_ << "<div class=\"criterion\" data-criterion=\"" << escape(result.criterion.id) << "\">\n";
+        out_ << "<h3 id=\"" << anchor(index) << "\">" << badge(result.status) << escape(result.criterion.id) << ' '
+             << escape(result.criterion.title) << "</h3>\n";
         if (!result.criterion.statement.empty()) {
             out_ << "<p>" << escape(result.criterion.statement) << "</p>\n";
         }
         if (result.findings.empty()) {
-            out_ << "<p>No findings: no check reported on this criterion.</p>\n";
+            out_ << "<p>No findings: no check reported on this criterion.</p>\n</div>\n";
             return;
         }
 
-        const std::size_t passing = count_passing(result);
-        if (passing < result.findings.size()) {
-            open_table("Findings of " + result.criterion.id + " that do not pass",
-                       {"Status", "Subject", "Message", "Evidence"});
-            write_findings(result, false);
-            close_table();
-        }
-        if (passing > 0) {
-            out_ << "<details>\n<summary>" << plural(passing, "finding passes", "findings pass") << "</summary>\n";
-            open_table("Findings of " + result.criterion.id + " that pass", {"Status", "Subject", "Message", "Evidence"});
-            write_findings(result, true);
-            close_table();
-            out_ << "</details>\n";
-        }
+        out_ << "<p class=\"note\">" << plural(result.findings.size(), "finding", "findings") << ", "
+             << count_passing(result) << " passing.</p>\n";
+        open_table("Findings of " + result.criterion.id + ", passing ones last",
+                   {"Status", "Subject", "Message", "Evidence"});
+        write_findings(result);
+        close_table();
+        out_ << "</div>\n";
     }
 
-    void write_findings(const CriterionResult& result, bool passing) {
+    // Writes one row per finding, worst status first and in check order
+    // within a status.
+    void write_findings(const CriterionResult& result) {
+        std::vector<const Finding*> findings;
         for (const Finding& finding : result.findings) {
-            if ((finding.status == Status::pass) != passing) {
-                continue;
-            }
-            out_ << "<tr><td>" << badge(finding.status) << "</td><td>" << escape(finding.subject) << "</td><td>"
-                 << escape(finding.message) << "</td><td>";
-            write_evidence_list(finding.evidence);
+            findings.push_back(&finding);
+        }
+        std::stable_sort(findings.begin(), findings.end(), [](const Finding* left, const Finding* right) {
+            return finding_rank(left->status) < finding_rank(right->status);
+        });
+        for (const Finding* finding : findings) {
+            out_ << "<tr class=\"finding status-" << to_string(finding->status) << "\"><td>" << badge(finding->status)
+                 << "</td><td>" << escape(finding->subject) << "</td><td>" << escape(finding->message) << "</td><td>";
+            write_evidence_list(finding->evidence);
             out_ << "</td></tr>\n";
         }
     }

@@ -15,13 +15,37 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string position(const std::string& path, const YAML::Mark& mark) {
-    if (mark.is_null()) return path;
-    return path + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+[[noreturn]] void fail(const std::string& path, const YAML::Node& node, const std::string& message) {
+    throw RuleError(error_at(path, node.Mark(), message));
 }
 
-[[noreturn]] void fail(const std::string& path, const YAML::Node& node, const std::string& message) {
-    throw RuleError(position(path, node.Mark()) + ": " + message);
+std::string joined_lines(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& line : lines) text += (text.empty() ? "" : "\n") + line;
+    return text;
+}
+
+std::vector<std::string> version_numbers(const std::string& version) {
+    std::vector<std::string> parts;
+    std::string part;
+    for (const char c : version + ".") {
+        if (c == '.') {
+            if (part.empty()) throw std::invalid_argument("'" + version + "' is not a version");
+            parts.push_back(part);
+            part.clear();
+        } else if (std::isdigit(static_cast<unsigned char>(c))) {
+            part += c;
+        } else {
+            throw std::invalid_argument("'" + version + "' is not a version");
+        }
+    }
+    return parts;
+}
+
+// A custom criterion id: C-style ("C4.1") or an X- house id ("X-HOUSE-1").
+bool is_criterion_id(const std::string& id) {
+    static const RE2 pattern(R"(C\d+\.\d+|X(-[A-Za-z0-9]+)+)");
+    return RE2::FullMatch(id, pattern);
 }
 
 std::string scalar(const std::string& path, const YAML::Node& node, const std::string& what) {
@@ -51,6 +75,10 @@ CriterionDefinition read_criterion(const std::string& path, const YAML::Node& no
         if (!node[key]) fail(path, node, std::string("criterion has no '") + key + "'");
     }
     criterion.id = scalar(path, node["id"], "criterion id");
+    if (!is_criterion_id(criterion.id)) {
+        fail(path, node["id"], "criterion id '" + criterion.id + "' is neither C-style nor a house id; "
+                               "write e.g. C4.1 or X-HOUSE-1");
+    }
     try {
         criterion.part = node["part"].as<int>();
     } catch (const YAML::Exception&) {
@@ -64,6 +92,20 @@ CriterionDefinition read_criterion(const std::string& path, const YAML::Node& no
 }  // namespace
 
 std::string normalise_header(const std::string& text) { return normalise_text(text); }
+
+RuleError::RuleError(const std::vector<std::string>& errors)
+    : std::runtime_error(joined_lines(errors)), errors_(errors) {}
+
+bool version_at_least(const std::string& have, const std::string& need) {
+    const auto have_parts = version_numbers(have);
+    const auto need_parts = version_numbers(need);
+    for (std::size_t i = 0; i < std::max(have_parts.size(), need_parts.size()); ++i) {
+        const long have_number = i < have_parts.size() ? std::stol(have_parts[i]) : 0;
+        const long need_number = i < need_parts.size() ? std::stol(need_parts[i]) : 0;
+        if (have_number != need_number) return have_number > need_number;
+    }
+    return true;
+}
 
 std::string builtin_rules_folder() {
     std::error_code error;
@@ -91,6 +133,21 @@ LoadedRulePack::LoadedRulePack(const std::vector<std::string>& folders) {
         std::sort(files.begin(), files.end());
         for (const auto& file : files) load_file(file.string());
     }
+    check_criteria_of_rules();
+    if (!errors_.empty()) throw RuleError(errors_);
+}
+
+void LoadedRulePack::check_criteria_of_rules() {
+    std::vector<std::string> known;
+    for (const auto& criterion : criteria_) known.push_back(criterion.id);
+    for (const auto& rule : checks_) {
+        if (std::find(known.begin(), known.end(), rule.criterion) != known.end()) continue;
+        const auto suggestion = closest_match(rule.criterion, known);
+        errors_.push_back(rule.criterion_position + ": error: unknown criterion '" + rule.criterion + "' in rule " +
+                          rule.id + "; " +
+                          (suggestion.empty() ? "declare it under `criteria:` or use one of C1.1 to C3.4"
+                                              : "did you mean " + suggestion + "?"));
+    }
 }
 
 void LoadedRulePack::load_file(const std::string& path) {
@@ -98,95 +155,152 @@ void LoadedRulePack::load_file(const std::string& path) {
     try {
         root = YAML::LoadFile(path);
     } catch (const YAML::ParserException& exception) {
-        throw RuleError(position(path, exception.mark) + ": invalid YAML: " + exception.msg);
+        errors_.push_back(error_at(path, exception.mark, "invalid YAML: " + exception.msg +
+                                                             "; fix the indentation or quoting at this place"));
+        return;
     } catch (const YAML::BadFile&) {
-        throw RuleError(path + ": cannot be read");
+        errors_.push_back(path + ": error: cannot be read; check that the file exists and is readable");
+        return;
     }
     if (root.IsNull()) return;
-    if (!root.IsMap()) fail(path, root, "a rule file is a map with criteria, settings, tables, patterns or fields");
+    if (!root.IsMap()) {
+        errors_.push_back(error_at(path, root.Mark(), "a rule file is a map; write sections such as "
+                                                      "`criteria:`, `settings:` or `checks:`"));
+        return;
+    }
     sources_.push_back(path);
 
-    for (const auto& section : root) {
-        const auto name = section.first.as<std::string>();
-        const auto& body = section.second;
-        if (name == "criteria") {
-            if (!body.IsSequence()) fail(path, body, "criteria must be a list");
-            for (const auto& node : body) {
-                auto criterion = read_criterion(path, node);
-                const auto existing = std::find_if(criteria_.begin(), criteria_.end(),
-                                                   [&](const auto& c) { return c.id == criterion.id; });
-                if (existing != criteria_.end()) {
-                    *existing = std::move(criterion);
-                } else {
-                    criteria_.push_back(std::move(criterion));
-                }
+    // `requires` comes first, because a file for a newer scanner may use
+    // sections this one does not know.
+    if (const auto required_version = root["requires"]) {
+        const auto need = required_version.IsScalar() ? required_version.Scalar() : std::string();
+        try {
+            if (!version_at_least(IQTS_VERSION, need)) {
+                errors_.push_back(error_at(path, required_version.Mark(),
+                                           "this file requires iqts-scan " + need + " or newer, but this is " +
+                                               IQTS_VERSION + "; upgrade iqts-scan to load it"));
+                return;
             }
-        } else if (name == "settings") {
-            if (!body.IsMap()) fail(path, body, "settings must be a map of key: {value, unit, source}");
-            for (const auto& item : body) {
-                const auto key = item.first.as<std::string>();
-                settings_[key] = read_setting(path, key, item.second);
-            }
-        } else if (name == "tables") {
-            if (!body.IsMap()) fail(path, body, "tables must be a map of name: list of rows");
-            for (const auto& item : body) {
-                const auto table_name = item.first.as<std::string>();
-                if (!item.second.IsSequence()) fail(path, item.second, "table '" + table_name + "' must be a list of rows");
-                std::vector<RuleRow> rows;
-                for (const auto& row_node : item.second) {
-                    if (!row_node.IsMap()) fail(path, row_node, "a row of table '" + table_name + "' must be a map");
-                    RuleRow row;
-                    for (const auto& cell : row_node) {
-                        row[cell.first.as<std::string>()] = scalar(path, cell.second, "a cell of table " + table_name);
-                    }
-                    rows.push_back(std::move(row));
-                }
-                tables_[table_name] = std::move(rows);
-            }
-        } else if (name == "patterns") {
-            if (!body.IsMap()) fail(path, body, "patterns must be a map of key: list of RE2 patterns");
-            for (const auto& item : body) {
-                const auto key = item.first.as<std::string>();
-                if (!item.second.IsSequence()) fail(path, item.second, "patterns '" + key + "' must be a list");
-                std::vector<std::string> list;
-                for (const auto& pattern_node : item.second) {
-                    const auto pattern = scalar(path, pattern_node, "a pattern");
-                    const RE2 compiled(pattern, RE2::Quiet);
-                    if (!compiled.ok()) {
-                        fail(path, pattern_node, "invalid RE2 pattern '" + pattern + "': " + compiled.error());
-                    }
-                    list.push_back(pattern);
-                }
-                patterns_[key] = std::move(list);
-            }
-        } else if (name == "fields") {
-            if (!body.IsMap()) fail(path, body, "fields must be a map of field: {subject, synonyms}");
-            for (const auto& item : body) {
-                FieldSynonyms field;
-                field.field = item.first.as<std::string>();
-                const auto& node = item.second;
-                if (!node.IsMap() || !node["synonyms"] || !node["synonyms"].IsSequence()) {
-                    fail(path, node, "field '" + field.field + "' needs `synonyms: [header, other header]`");
-                }
-                field.subject = node["subject"] ? scalar(path, node["subject"], "subject") : "trainee";
-                if (field.subject != "trainee" && field.subject != "mentor" && field.subject != "either") {
-                    fail(path, node["subject"], "subject of '" + field.field + "' must be trainee, mentor or either");
-                }
-                for (const auto& synonym : node["synonyms"]) {
-                    field.synonyms.push_back(normalise_header(scalar(path, synonym, "a synonym")));
-                }
-                const auto existing = std::find_if(fields_.begin(), fields_.end(),
-                                                   [&](const auto& f) { return f.field == field.field; });
-                if (existing != fields_.end()) {
-                    *existing = std::move(field);
-                } else {
-                    fields_.push_back(std::move(field));
-                }
-            }
-        } else {
-            fail(path, section.first,
-                 "unknown section '" + name + "'; write one of criteria, settings, tables, patterns, fields");
+        } catch (const std::invalid_argument&) {
+            errors_.push_back(error_at(path, required_version.Mark(), "requires '" + need +
+                                                                  "' is not a version; write it in quotes, e.g. "
+                                                                  "requires: \"0.1\""));
         }
+    }
+
+    for (const auto& section : root) {
+        try {
+            load_section(path, section.first, section.second);
+        } catch (const RuleError& error) {
+            errors_.push_back(error.what());
+        } catch (const YAML::Exception& error) {
+            errors_.push_back(error_at(path, error.mark, std::string("invalid value: ") + error.msg +
+                                                             "; write the value this section expects"));
+        }
+    }
+}
+
+void LoadedRulePack::load_section(const std::string& path, const YAML::Node& key, const YAML::Node& body) {
+    const auto name = key.Scalar();
+    if (name == "requires") {
+        return;
+    } else if (name == "checks") {
+        if (!body.IsSequence()) fail(path, body, "checks must be a list; write each rule as `- id: ...`");
+        for (const auto& node : body) {
+            auto rule = read_rule_check(path, node, errors_);
+            if (!rule) continue;
+            const auto existing = std::find_if(checks_.begin(), checks_.end(),
+                                               [&](const auto& c) { return c.id == rule->id; });
+            if (existing != checks_.end()) {
+                *existing = std::move(*rule);
+            } else {
+                checks_.push_back(std::move(*rule));
+            }
+        }
+    } else if (name == "criteria") {
+        if (!body.IsSequence()) fail(path, body, "criteria must be a list");
+        for (const auto& node : body) {
+            CriterionDefinition criterion;
+            try {
+                criterion = read_criterion(path, node);
+            } catch (const RuleError& error) {
+                errors_.push_back(error.what());
+                continue;
+            }
+            const auto existing = std::find_if(criteria_.begin(), criteria_.end(),
+                                               [&](const auto& c) { return c.id == criterion.id; });
+            if (existing != criteria_.end()) {
+                *existing = std::move(criterion);
+            } else {
+                criteria_.push_back(std::move(criterion));
+            }
+        }
+    } else if (name == "settings") {
+        if (!body.IsMap()) fail(path, body, "settings must be a map of key: {value, unit, source}");
+        for (const auto& item : body) {
+            const auto key = item.first.as<std::string>();
+            settings_[key] = read_setting(path, key, item.second);
+        }
+    } else if (name == "tables") {
+        if (!body.IsMap()) fail(path, body, "tables must be a map of name: list of rows");
+        for (const auto& item : body) {
+            const auto table_name = item.first.as<std::string>();
+            if (!item.second.IsSequence()) fail(path, item.second, "table '" + table_name + "' must be a list of rows");
+            std::vector<RuleRow> rows;
+            for (const auto& row_node : item.second) {
+                if (!row_node.IsMap()) fail(path, row_node, "a row of table '" + table_name + "' must be a map");
+                RuleRow row;
+                for (const auto& cell : row_node) {
+                    row[cell.first.as<std::string>()] = scalar(path, cell.second, "a cell of table " + table_name);
+                }
+                rows.push_back(std::move(row));
+            }
+            tables_[table_name] = std::move(rows);
+        }
+    } else if (name == "patterns") {
+        if (!body.IsMap()) fail(path, body, "patterns must be a map of key: list of RE2 patterns");
+        for (const auto& item : body) {
+            const auto key = item.first.as<std::string>();
+            if (!item.second.IsSequence()) fail(path, item.second, "patterns '" + key + "' must be a list");
+            std::vector<std::string> list;
+            for (const auto& pattern_node : item.second) {
+                const auto pattern = scalar(path, pattern_node, "a pattern");
+                const RE2 compiled(pattern, RE2::Quiet);
+                if (!compiled.ok()) {
+                    fail(path, pattern_node, "invalid RE2 pattern '" + pattern + "': " + compiled.error());
+                }
+                list.push_back(pattern);
+            }
+            patterns_[key] = std::move(list);
+        }
+    } else if (name == "fields") {
+        if (!body.IsMap()) fail(path, body, "fields must be a map of field: {subject, synonyms}");
+        for (const auto& item : body) {
+            FieldSynonyms field;
+            field.field = item.first.as<std::string>();
+            const auto& node = item.second;
+            if (!node.IsMap() || !node["synonyms"] || !node["synonyms"].IsSequence()) {
+                fail(path, node, "field '" + field.field + "' needs `synonyms: [header, other header]`");
+            }
+            field.subject = node["subject"] ? scalar(path, node["subject"], "subject") : "trainee";
+            if (field.subject != "trainee" && field.subject != "mentor" && field.subject != "either") {
+                fail(path, node["subject"], "subject of '" + field.field + "' must be trainee, mentor or either");
+            }
+            for (const auto& synonym : node["synonyms"]) {
+                field.synonyms.push_back(normalise_header(scalar(path, synonym, "a synonym")));
+            }
+            const auto existing = std::find_if(fields_.begin(), fields_.end(),
+                                               [&](const auto& f) { return f.field == field.field; });
+            if (existing != fields_.end()) {
+                *existing = std::move(field);
+            } else {
+                fields_.push_back(std::move(field));
+            }
+        }
+    } else {
+        fail(path, key,
+             "unknown section '" + name + "'; write one of criteria, settings, tables, patterns, fields, "
+             "checks, requires");
     }
 }
 

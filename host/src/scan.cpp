@@ -11,10 +11,13 @@
 #include "iqts/host/evidence_index.hpp"
 #include "iqts/host/grid.hpp"
 #include "iqts/host/plugins.hpp"
+#include "iqts/host/redact.hpp"
 #include "iqts/host/required_evidence.hpp"
+#include "iqts/host/rule_checks.hpp"
 #include "iqts/host/rule_pack.hpp"
 #include "iqts/host/sniff.hpp"
 #include "iqts/host/timeline.hpp"
+#include "iqts/host/waivers.hpp"
 
 namespace iqts::host {
 namespace {
@@ -24,8 +27,9 @@ namespace {
 // memory at once however large the export is.
 class ExtractionPool {
 public:
-    ExtractionPool(unsigned jobs, const ExtractLimits& limits, BuiltIndex& index)
-        : limits_(limits), index_(index) {
+    ExtractionPool(unsigned jobs, const ExtractLimits& limits, BuiltIndex& index,
+                   std::function<void(std::size_t, std::size_t)> progress)
+        : limits_(limits), index_(index), progress_(std::move(progress)) {
         for (unsigned i = 0; i < jobs; ++i) workers_.emplace_back([this] { work(); });
     }
 
@@ -35,6 +39,7 @@ public:
         std::unique_lock lock(mutex_);
         space_.wait(lock, [this] { return queue_.size() < max_queued_; });
         queue_.push_back(std::move(file));
+        ++submitted_;
         ready_.notify_one();
     }
 
@@ -87,10 +92,15 @@ private:
             index_.add_document(std::move(extraction.document));
         }
         index_.add_file(std::move(record));
+        ++done_;
+        if (progress_) progress_(done_, submitted_);
     }
 
     const ExtractLimits& limits_;
     BuiltIndex& index_;
+    std::function<void(std::size_t, std::size_t)> progress_;
+    std::size_t submitted_ = 0;
+    std::size_t done_ = 0;
     std::mutex mutex_;
     std::condition_variable ready_;
     std::condition_variable space_;
@@ -99,6 +109,27 @@ private:
     bool closed_ = false;
     std::vector<std::thread> workers_;
 };
+
+// Puts each disagreement between registers under the criterion its field
+// serves (the rule pack's `field_criteria` table).
+void attach_disagreements(const LoadedRulePack& rules, const Cohort& cohort,
+                          const std::map<std::string, std::size_t>& position, std::vector<CriterionResult>& results,
+                          Logger& log) {
+    std::map<std::string, std::string> criterion_of;
+    for (const auto& row : rules.table("field_criteria")) {
+        if (row.count("field") && row.count("criterion")) criterion_of[row.at("field")] = row.at("criterion");
+    }
+    for (const auto& disagreement : cohort.disagreements) {
+        const auto criterion = criterion_of.find(disagreement.field);
+        const auto found = criterion == criterion_of.end() ? position.end() : position.find(criterion->second);
+        if (found == position.end()) {
+            log.log(LogLevel::warning, "registers disagree on " + disagreement.field +
+                                           ", which no criterion in field_criteria claims; add it to a rules file");
+            continue;
+        }
+        results[found->second].findings.push_back(disagreement.finding);
+    }
+}
 
 std::vector<CriterionResult> evaluate(const LoadedRulePack& rules, const PluginSet& plugins,
                                       const CheckContext& context, const ScanOptions& options, Logger& log) {
@@ -127,6 +158,15 @@ std::vector<CriterionResult> evaluate(const LoadedRulePack& rules, const PluginS
             for (auto& finding : findings) result.findings.push_back(std::move(finding));
         }
     }
+    // The loader has checked that every declarative rule names a known criterion.
+    for (const auto& definition : rules.checks()) {
+        const RuleCheck check(definition);
+        auto& result = results[position.at(definition.criterion)];
+        result.checks.push_back(check.name());
+        for (auto& finding : run_check(check, context, run_options)) result.findings.push_back(std::move(finding));
+    }
+
+    attach_disagreements(rules, context.cohort, position, results, log);
 
     for (auto& result : results) {
         if (result.checks.empty()) {
@@ -172,13 +212,23 @@ Report scan(const ScanOptions& options, Logger& log) {
     try {
         rules = std::make_unique<LoadedRulePack>(rule_folders);
     } catch (const RuleError& error) {
-        throw ScanError(std::string("invalid rules: ") + error.what());
+        throw ScanError(std::string("invalid rules:\n") + error.what());
+    }
+    std::vector<Waiver> waivers;
+    if (!options.waivers_path.empty()) {
+        std::vector<std::string> criterion_ids;
+        for (const auto& criterion : rules->criteria()) criterion_ids.push_back(criterion.id);
+        try {
+            waivers = load_waivers(options.waivers_path, criterion_ids);
+        } catch (const WaiverError& error) {
+            throw ScanError(std::string("invalid waivers:\n") + error.what());
+        }
     }
 
     BuiltIndex index;
     {
         const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-        ExtractionPool pool(jobs, options.extract_limits, index);
+        ExtractionPool pool(jobs, options.extract_limits, index, options.progress);
         WalkVisitor visitor;
         visitor.on_file = [&](EvidenceFile&& file) { pool.submit(std::move(file)); };
         visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
@@ -194,6 +244,8 @@ Report scan(const ScanOptions& options, Logger& log) {
                                 std::to_string(index.files().size()) + " files");
 
     const auto cohort = build_cohort(index, *rules);
+    // A redacting logger learns the names here, before any check can log one.
+    if (auto* redacting = dynamic_cast<RedactingLogger*>(&log)) redacting->set_names(cohort_names(cohort));
     log.log(LogLevel::info, "found " + std::to_string(cohort.trainees.size()) + " trainees, " +
                                 std::to_string(cohort.mentors.size()) + " mentors and " +
                                 std::to_string(cohort.schools.size()) + " schools in " +
@@ -209,6 +261,7 @@ Report scan(const ScanOptions& options, Logger& log) {
     report.tool_version = IQTS_VERSION;
     report.export_paths = options.paths;
     report.criteria = evaluate(*rules, plugins, context, options, log);
+    apply_waivers(report.criteria, waivers, options.inspection_date.empty() ? today() : options.inspection_date);
     report.evidence = find_required_evidence(index, *rules);
     report.grid = read_compliance_grid(index, *rules);
     if (!options.inspection_date.empty()) {

@@ -34,6 +34,16 @@ std::vector<std::string> lines_of(const iqts::Document& document) {
     return lines;
 }
 
+// True for a heading such as "4. Signatures", which names the signature
+// block but is no signature.
+bool is_signature_heading(const std::string& line) {
+    auto words = iqts::normalise_text(line);
+    const auto first = words.find_first_not_of("0123456789 ");
+    words = first == std::string::npos ? "" : words.substr(first);
+    while (!words.empty() && words.back() == ' ') words.pop_back();
+    return words == "signature" || words == "signatures";
+}
+
 bool mentions(const std::string& haystack, const std::string& school) {
     const auto name = iqts::normalise_text(school);
     return !name.empty() && (" " + iqts::normalise_text(haystack) + " ").find(" " + name + " ") != std::string::npos;
@@ -128,7 +138,8 @@ private:
         bool signed_agreement = false;
         for (const auto& line : lines) {
             text += line + "\n";
-            if (rules.matches_any("partnership.signature", line) && !rules.matches_any("partnership.unsigned", line)) {
+            if (rules.matches_any("partnership.signature", line) && !rules.matches_any("partnership.unsigned", line) &&
+                !is_signature_heading(line)) {
                 signed_agreement = true;
             }
         }

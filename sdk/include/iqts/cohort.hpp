@@ -40,12 +40,20 @@ struct Register {
     std::map<std::string, std::string> columns;     // canonical field -> header as written
 };
 
+// Two registers that give different values for one field of one trainee:
+// the canonical field and a `review` finding that names both places.
+struct Disagreement {
+    std::string field;
+    Finding finding;
+};
+
 struct Cohort {
     std::vector<Person> trainees;
     std::vector<Person> mentors;
     std::vector<Person> schools;       // every placement school named anywhere
     std::vector<Register> registers;
     std::vector<Finding> problems;     // registers that could not be read as expected
+    std::vector<Disagreement> disagreements;
 };
 
 }  // namespace iqts

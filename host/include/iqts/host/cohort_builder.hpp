@@ -11,7 +11,7 @@ namespace iqts::host {
 // list: trainees by id, falling back to the name; mentors by name. The
 // header row may sit below title rows and notes. Where two registers give
 // different values for one trainee's field, a `review` finding naming both
-// places goes into Cohort::problems.
+// places goes into Cohort::disagreements.
 Cohort build_cohort(const EvidenceIndex& index, const LoadedRulePack& rules);
 
 // Returns whether two names or school names denote the same thing after

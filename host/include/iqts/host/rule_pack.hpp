@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "iqts/host/report.hpp"
+#include "iqts/host/rule_checks.hpp"
 #include "iqts/rules.hpp"
 
 namespace iqts::host {
@@ -19,11 +20,17 @@ struct FieldSynonyms {
     std::vector<std::string> synonyms;   // normalised: see normalise_header
 };
 
-// A rule file that could not be loaded: file, 1-based line and column, and
-// what to write instead.
+// Rule files that could not be loaded: every error, each as
+// "FILE:LINE:COLUMN: error: what; write instead ...", one a line in what().
 class RuleError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit RuleError(const std::string& message) : std::runtime_error(message), errors_{message} {}
+    explicit RuleError(const std::vector<std::string>& errors);
+
+    const std::vector<std::string>& errors() const { return errors_; }
+
+private:
+    std::vector<std::string> errors_;
 };
 
 // The rule pack in force: every *.yaml file of the built-in rules folder,
@@ -33,7 +40,7 @@ public:
 class LoadedRulePack : public RulePack {
 public:
     // Loads the folders in order. Throws RuleError naming the file, line and
-    // column of the first error.
+    // column of every error found.
     explicit LoadedRulePack(const std::vector<std::string>& folders);
 
     std::optional<Setting> setting(const std::string& key) const override;
@@ -46,9 +53,15 @@ public:
     const std::vector<FieldSynonyms>& fields() const { return fields_; }
     const std::map<std::string, Setting>& settings() const { return settings_; }
     const std::vector<std::string>& sources() const { return sources_; }
+    const std::vector<RuleCheckDefinition>& checks() const { return checks_; }
 
 private:
     void load_file(const std::string& path);
+    void load_section(const std::string& path, const YAML::Node& key, const YAML::Node& body);
+    void check_criteria_of_rules();
+
+    std::vector<std::string> errors_;
+    std::vector<RuleCheckDefinition> checks_;
 
     std::vector<CriterionDefinition> criteria_;
     std::vector<FieldSynonyms> fields_;
@@ -65,5 +78,10 @@ std::string normalise_header(const std::string& text);
 // Returns the built-in rules folder: beside the executable in the build and
 // install trees, falling back to the source tree.
 std::string builtin_rules_folder();
+
+// Returns whether version `have` ("0.1.0") is at least `need` ("0.1"),
+// comparing dot-separated numbers. Throws std::invalid_argument when `need`
+// is not such a version.
+bool version_at_least(const std::string& have, const std::string& need);
 
 }  // namespace iqts::host

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,11 +19,16 @@ struct ScanOptions {
     std::vector<std::string> rule_folders;     // --rules, after the built-in pack
     std::vector<std::string> plugin_folders;   // --plugins, after the built-in plugins
     std::string inspection_date;               // YYYY-MM-DD or empty
+    std::string waivers_path;                  // --waivers YAML file, or empty
     bool isolate = true;                       // run checks in forked children
     std::chrono::milliseconds check_timeout{60'000};
     unsigned jobs = 0;                         // extraction threads; 0 means one per core
     WalkLimits walk_limits;
     ExtractLimits extract_limits;
+    // Called from extraction threads after each evidence file is read, with
+    // the files read so far and the files found so far (the walk may still
+    // find more). May be empty.
+    std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 // A scan that cannot run at all: bad arguments, an export that cannot be
