@@ -8,7 +8,7 @@
 
 namespace iqts {
 
-// What the walker and the extractors made of one file of the export.
+// The outcome of walking and extracting one file of the export.
 enum class FileStatus { read, unreadable, skipped, review };
 
 inline std::string_view to_string(FileStatus status) {
@@ -31,7 +31,7 @@ struct FileRecord {
 };
 
 // A table found by its header names: the document, the table and the row
-// (0-based within Table::rows) that holds the headers.
+// (0-based within Table::rows) that contains the headers.
 struct TableMatch {
     const Document* document = nullptr;
     const Table* table = nullptr;

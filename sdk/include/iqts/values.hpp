@@ -10,7 +10,7 @@ namespace iqts {
 
 // Reads the first number in a register value: a number cell as it is, or
 // text such as "6.5", "6,5" (decimal comma), "120 days" or "IELTS 7.0".
-// Returns nothing when the value holds no number.
+// Returns nothing when the value contains no number.
 inline std::optional<double> number_in(const Cell& cell) {
     if (cell.type == CellType::number) return cell.number;
     const auto& text = cell.text;
@@ -66,7 +66,7 @@ inline std::string normalise_text(const std::string& text) {
     return normalised;
 }
 
-// Returns the first number in `text` that stands on its own, so that
+// Returns the first number in `text` that is not part of a word, so that
 // "Cambridge C1 Advanced 180" gives 180 and "IELTS 7.0 (2025)" gives 7.
 inline std::optional<double> standalone_number_in(const std::string& text) {
     for (std::size_t i = 0; i < text.size(); ++i) {

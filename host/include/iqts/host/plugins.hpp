@@ -45,9 +45,9 @@ struct RunOptions {
 };
 
 // Runs one check. When isolated, the check runs in a forked child that sends
-// its findings back through a pipe; a crash, a timeout, an exception or
+// its findings back through a pipe. A crash, a timeout, an exception or
 // malformed output becomes one `error` finding that names the check and the
-// cause. Never throws.
+// cause, so the function does not throw.
 std::vector<Finding> run_check(const Check& check, const CheckContext& context, const RunOptions& options);
 
 }  // namespace iqts::host
