@@ -201,10 +201,7 @@ TEST(CiFormats, SampleExportSarifValid) {
               0);
 }
 
-// NOTE: disabled because the SARIF writer does not yet find the plugins'
-// README pages from a fresh build tree; the rule help falls back to the
-// criterion statement.
-TEST(CiFormats, DISABLED_SarifHelpFromPluginReadme) {
+TEST(CiFormats, SarifHelpFromPluginReadme) {
     const auto run = run_scanner("scan " + shell_quote(kFixture) + " --format sarif");
     ASSERT_EQ(run.status, 1) << run.err;
     EXPECT_NE(run.out.find("# C1.3 English language proficiency"), std::string::npos);

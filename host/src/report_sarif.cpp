@@ -96,8 +96,12 @@ std::string builtin_plugin_docs_folder() {
         const auto installed = executable.parent_path().parent_path() / "share" / "iqts-scan" / "plugins";
         if (fs::is_directory(installed, error)) return installed.string();
     }
-    const auto source = fs::path(builtin_rules_folder()).parent_path() / "plugins";
-    if (fs::is_directory(source, error)) return source.string();
+    // The build tree copies the rules but not the plugin READMEs, so both
+    // the rules folder in use and the source tree are tried.
+    for (const auto& rules : {fs::path(builtin_rules_folder()), fs::path(IQTS_SOURCE_RULES_DIR)}) {
+        const auto source = rules.parent_path() / "plugins";
+        if (fs::is_directory(source, error)) return source.string();
+    }
     return {};
 }
 
