@@ -28,7 +28,7 @@ namespace {
 class ExtractionPool {
 public:
     ExtractionPool(unsigned jobs, const ExtractLimits& limits, BuiltIndex& index,
-                   std::function<void(std::size_t, std::size_t)> progress)
+                   std::function<void(const ScanProgress&)> progress)
         : limits_(limits), index_(index), progress_(std::move(progress)) {
         for (unsigned i = 0; i < jobs; ++i) workers_.emplace_back([this] { work(); });
     }
@@ -38,8 +38,9 @@ public:
     void submit(EvidenceFile&& file) {
         std::unique_lock lock(mutex_);
         space_.wait(lock, [this] { return queue_.size() < max_queued_; });
+        progress_state_.bytes_found += file.bytes.size();
         queue_.push_back(std::move(file));
-        ++submitted_;
+        ++progress_state_.files_found;
         ready_.notify_one();
     }
 
@@ -52,6 +53,7 @@ public:
         {
             const std::lock_guard lock(mutex_);
             closed_ = true;
+            progress_state_.walk_finished = true;
         }
         ready_.notify_all();
         for (auto& worker : workers_) {
@@ -91,16 +93,17 @@ private:
         if (extraction.status == FileStatus::read || extraction.status == FileStatus::review) {
             index_.add_document(std::move(extraction.document));
         }
+        ++progress_state_.files_done;
+        progress_state_.bytes_done += static_cast<std::uint64_t>(record.size);
+        progress_state_.current = record.path;
         index_.add_file(std::move(record));
-        ++done_;
-        if (progress_) progress_(done_, submitted_);
+        if (progress_) progress_(progress_state_);
     }
 
     const ExtractLimits& limits_;
     BuiltIndex& index_;
-    std::function<void(std::size_t, std::size_t)> progress_;
-    std::size_t submitted_ = 0;
-    std::size_t done_ = 0;
+    std::function<void(const ScanProgress&)> progress_;
+    ScanProgress progress_state_;
     std::mutex mutex_;
     std::condition_variable ready_;
     std::condition_variable space_;

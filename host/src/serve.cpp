@@ -544,9 +544,9 @@ void WebServer::State::run_job(const std::shared_ptr<ReportEntry>& entry, std::v
     auto scan_options = options.scan;
     scan_options.paths = std::move(files);
     scan_options.inspection_date = std::move(date);
-    scan_options.progress = [entry](std::size_t done, std::size_t total) {
-        entry->done = done;
-        entry->total = total;
+    scan_options.progress = [entry](const ScanProgress& progress) {
+        entry->done = progress.files_done;
+        entry->total = progress.files_found;
     };
 
     Phase phase = Phase::ready;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -14,6 +15,16 @@
 
 namespace iqts::host {
 
+// Where a scan has got to, passed to ScanOptions::progress.
+struct ScanProgress {
+    std::size_t files_done = 0;      // evidence files extracted so far
+    std::size_t files_found = 0;     // evidence files the walk has found so far
+    bool walk_finished = false;      // true once files_found is final
+    std::uint64_t bytes_done = 0;    // bytes of the files extracted so far
+    std::uint64_t bytes_found = 0;   // bytes of the files found so far
+    std::string current;             // virtual path of the file just extracted
+};
+
 struct ScanOptions {
     std::vector<std::string> paths;            // folders and archives of the export
     std::vector<std::string> rule_folders;     // --rules, after the built-in pack
@@ -25,10 +36,9 @@ struct ScanOptions {
     unsigned jobs = 0;                         // extraction threads; 0 means one per core
     WalkLimits walk_limits;
     ExtractLimits extract_limits;
-    // Called from extraction threads after each evidence file is read, with
-    // the files read so far and the files found so far (the walk may still
-    // find more). May be empty.
-    std::function<void(std::size_t done, std::size_t total)> progress;
+    // Called after each evidence file is extracted, one call at a time
+    // (never concurrently). May be empty.
+    std::function<void(const ScanProgress&)> progress;
 };
 
 // A scan that cannot run at all: bad arguments, an export that cannot be
