@@ -14,6 +14,7 @@
 
 #include "iqts/host/output.hpp"
 #include "iqts/host/plugins.hpp"
+#include "iqts/host/progress_line.hpp"
 #include "iqts/host/redact.hpp"
 #include "iqts/host/report_ci.hpp"
 #include "iqts/host/report_formats.hpp"
@@ -24,6 +25,10 @@
 #include "iqts/host/timeline.hpp"
 
 namespace iqts::host {
+
+// Lists the plugins and rule files a scan would use (plugins_list.cpp).
+int run_plugins_list(const std::vector<std::string>& arguments);
+
 namespace {
 
 namespace po = boost::program_options;
@@ -37,18 +42,27 @@ public:
     void log(LogLevel level, const std::string& message) override {
         if (level < threshold_) return;
         static constexpr const char* names[] = {"debug", "info", "warning", "error"};
-        std::cerr << "iqts-scan: " << names[static_cast<int>(level)] << ": " << message << '\n';
+        const auto line = std::string("iqts-scan: ") + names[static_cast<int>(level)] + ": " + message + '\n';
+        if (progress_line_) {
+            progress_line_->write_line(line);
+        } else {
+            std::cerr << line;
+        }
     }
+
+    // Writes log lines above the progress line while a scan draws one.
+    void set_progress_line(ProgressLine* progress_line) { progress_line_ = progress_line; }
 
 private:
     LogLevel threshold_;
+    ProgressLine* progress_line_ = nullptr;
 };
 
 const char* usage_text =
     "Usage:\n"
     "  iqts-scan scan PATH... [options]   scan an export (folder, zip, tar, 7z, split zips)\n"
     "  iqts-scan sample EXPORT... [--seed N] [--format text|json|csv]   choose whom inspectors meet\n"
-    "  iqts-scan plugins list [--plugins DIR]...\n"
+    "  iqts-scan plugins list [--plugins DIR]... [--rules DIR]... [--format text|json]\n"
     "  iqts-scan timeline --inspection-date YYYY-MM-DD [--days N] [--holidays FILE]\n"
     "  iqts-scan rules validate DIR\n"
     "  iqts-scan --version | --help\n"
@@ -99,6 +113,10 @@ int run_scan(const std::vector<std::string>& arguments) {
     double max_total_mb = 0;
     double max_text_mb = 0;
     double check_timeout_seconds = 60;
+    double document_timeout_seconds = 60;
+    double worker_memory_mb = 1024;
+    double cache_max_mb = 512;
+    bool no_cache = false;
     bool verbose = false;
     bool quiet = false;
     bool no_isolate = false;
@@ -118,13 +136,23 @@ int run_scan(const std::vector<std::string>& arguments) {
         ("plugins", po::value(&options.plugin_folders), "folder of extra check plugins (*.so)")
         ("inspection-date", po::value(&options.inspection_date), "first day of the inspection, YYYY-MM-DD")
         ("jobs,j", po::value(&options.jobs), "extraction threads (default: one per core)")
-        ("no-isolate", po::bool_switch(&no_isolate), "run checks inside the scanner process (for debugging)")
+        ("no-isolate", po::bool_switch(&no_isolate), "run checks and extractors inside the scanner process "
+                                                     "(for debugging)")
         ("redact", po::bool_switch(&redact_names), "replace every person's name in every output and log line "
                                                    "with a stable pseudonym (Person-xxxxxxxx)")
         ("redact-key", po::value(&redact_key_path), "file holding the key of the --redact pseudonyms; implies "
                                                      "--redact (default: ~/.config/iqts-scan/redact.key, created "
                                                      "when absent)")
         ("check-timeout", po::value(&check_timeout_seconds), "seconds a check may run (default 60)")
+        ("document-timeout", po::value(&document_timeout_seconds), "seconds one evidence file may take to extract "
+                                                                    "(default 60)")
+        ("worker-memory-mb", po::value(&worker_memory_mb), "address space each extraction worker process may add "
+                                                           "while parsing, in MiB (default 1024; 0 for no limit)")
+        ("no-cache", po::bool_switch(&no_cache), "neither read nor write the extraction cache")
+        ("cache-dir", po::value(&options.cache_folder), "folder of the extraction cache (default: "
+                                                         "$XDG_CACHE_HOME/iqts-scan, else ~/.cache/iqts-scan)")
+        ("cache-max-mb", po::value(&cache_max_mb), "size of the extraction cache in MiB above which the least "
+                                                   "recently used entries are removed (default 512)")
         ("max-entry-mb", po::value(&max_entry_mb), "largest file read, uncompressed, in MiB (default 512)")
         ("max-total-mb", po::value(&max_total_mb), "most bytes read from the export, in MiB (default 8192)")
         ("max-depth", po::value(&options.walk_limits.max_nesting_depth), "deepest archive nesting (default 4)")
@@ -133,7 +161,8 @@ int run_scan(const std::vector<std::string>& arguments) {
         ("max-text-mb", po::value(&max_text_mb), "most text extracted per document, in MiB (default 64)")
         ("max-xml-depth", po::value(&options.extract_limits.max_xml_depth), "deepest XML nesting in Office files")
         ("verbose,v", po::bool_switch(&verbose), "log what was loaded and scanned")
-        ("quiet,q", po::bool_switch(&quiet), "log only errors");
+        ("quiet,q", po::bool_switch(&quiet), "log only errors, and show neither the progress line nor the "
+                                             "closing summary line");
     po::options_description hidden;
     hidden.add_options()("path", po::value(&options.paths));
     po::options_description all;
@@ -189,6 +218,15 @@ int run_scan(const std::vector<std::string>& arguments) {
     if (max_text_mb > 0) options.extract_limits.max_text_bytes = static_cast<std::size_t>(max_text_mb * 1048576);
     options.isolate = !no_isolate;
     options.check_timeout = std::chrono::milliseconds(static_cast<long long>(check_timeout_seconds * 1000));
+    if (document_timeout_seconds <= 0 || worker_memory_mb < 0 || cache_max_mb < 0) {
+        std::cerr << "iqts-scan scan: --document-timeout must be above 0 seconds, and --worker-memory-mb and "
+                     "--cache-max-mb must not be negative\n";
+        return exit_cannot_run;
+    }
+    options.document_timeout = std::chrono::milliseconds(static_cast<long long>(document_timeout_seconds * 1000));
+    options.worker_memory_bytes = static_cast<std::size_t>(worker_memory_mb * 1048576);
+    options.cache_max_bytes = static_cast<std::uint64_t>(cache_max_mb * 1048576);
+    options.use_cache = !no_cache;
 
     StderrLogger stderr_log(verbose ? LogLevel::info : quiet ? LogLevel::error : LogLevel::warning);
     std::unique_ptr<RedactingLogger> redacting_log;
@@ -201,13 +239,30 @@ int run_scan(const std::vector<std::string>& arguments) {
         }
     }
     Logger& log = redacting_log ? static_cast<Logger&>(*redacting_log) : stderr_log;
+
+    // The names to redact are read from the registers only after extraction,
+    // so under --redact the progress line shows no file name.
+    ProgressLine::Options progress_options;
+    progress_options.terminal = !quiet && isatty(STDERR_FILENO) == 1;
+    progress_options.show_current = !redacting_log;
+    progress_options.width = [] { return terminal_width(STDERR_FILENO); };
+    ProgressLine progress_line(std::cerr, progress_options);
+    options.progress = [&progress_line](const ScanProgress& progress) { progress_line.update(progress); };
+    stderr_log.set_progress_line(&progress_line);
+    const auto stop_progress_line = [&] {
+        progress_line.clear();
+        stderr_log.set_progress_line(nullptr);
+    };
+
     Report report;
     try {
         report = scan(options, log);
     } catch (const ScanError& error) {
+        stop_progress_line();
         std::cerr << "iqts-scan: " << error.what() << '\n';
         return exit_cannot_run;
     }
+    stop_progress_line();
     if (redacting_log) redact(report, redacting_log->names(), redacting_log->key());
 
     try {
@@ -225,6 +280,7 @@ int run_scan(const std::vector<std::string>& arguments) {
         std::cerr << "iqts-scan: " << error.what() << '\n';
         return exit_cannot_run;
     }
+    if (!quiet) std::cerr << render_summary_line(report, progress_line.last(), progress_line.elapsed()) << '\n';
     return report.exit_status();
 }
 
@@ -301,29 +357,6 @@ int run_sample(const std::vector<std::string>& arguments) {
     } catch (const std::runtime_error& error) {
         std::cerr << "iqts-scan sample: " << error.what() << '\n';
         return exit_cannot_run;
-    }
-    return 0;
-}
-
-int run_plugins_list(const std::vector<std::string>& arguments) {
-    std::vector<std::string> folders{builtin_plugin_folder()};
-    for (std::size_t i = 0; i < arguments.size(); ++i) {
-        if (arguments[i] == "--plugins" && i + 1 < arguments.size()) {
-            folders.push_back(arguments[++i]);
-        } else {
-            std::cerr << "iqts-scan plugins list: unexpected argument '" << arguments[i]
-                      << "'; write --plugins DIR\n";
-            return exit_cannot_run;
-        }
-    }
-    StderrLogger log(LogLevel::error);
-    const auto plugins = load_plugins(folders, log);
-    for (const auto& record : plugins.records) {
-        std::cout << record.status << "  " << record.name << ' ' << record.version << "  ";
-        for (std::size_t i = 0; i < record.criteria.size(); ++i) std::cout << (i ? "," : "") << record.criteria[i];
-        std::cout << "  " << record.path;
-        if (!record.reason.empty()) std::cout << "\n    " << record.reason;
-        std::cout << '\n';
     }
     return 0;
 }

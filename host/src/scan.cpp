@@ -1,14 +1,15 @@
 #include "iqts/host/scan.hpp"
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
+#include <filesystem>
 #include <map>
-#include <mutex>
+#include <memory>
 #include <thread>
 
 #include "iqts/host/cohort_builder.hpp"
 #include "iqts/host/evidence_index.hpp"
+#include "iqts/host/extract_cache.hpp"
+#include "iqts/host/extract_worker_pool.hpp"
 #include "iqts/host/grid.hpp"
 #include "iqts/host/plugins.hpp"
 #include "iqts/host/redact.hpp"
@@ -22,96 +23,96 @@
 namespace iqts::host {
 namespace {
 
-// Extracts evidence files on worker threads while the walker reads the
-// export. The queue is bounded, so at most a few files' bytes are held in
-// memory at once however large the export is.
-class ExtractionPool {
-public:
-    ExtractionPool(unsigned jobs, const ExtractLimits& limits, BuiltIndex& index,
-                   std::function<void(const ScanProgress&)> progress)
-        : limits_(limits), index_(index), progress_(std::move(progress)) {
-        for (unsigned i = 0; i < jobs; ++i) workers_.emplace_back([this] { work(); });
+// Returns true when `inner` is `outer` or lies inside it, after resolving
+// symbolic links and dot components of the parts that exist.
+bool is_inside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+    std::error_code error;
+    const auto resolved_inner = std::filesystem::weakly_canonical(std::filesystem::absolute(inner, error), error);
+    const auto resolved_outer = std::filesystem::weakly_canonical(std::filesystem::absolute(outer, error), error);
+    auto part = resolved_inner.begin();
+    for (const auto& outer_part : resolved_outer) {
+        if (outer_part.empty()) continue;
+        if (part == resolved_inner.end() || *part != outer_part) return false;
+        ++part;
     }
+    return true;
+}
 
-    ~ExtractionPool() { finish(); }
-
-    void submit(EvidenceFile&& file) {
-        std::unique_lock lock(mutex_);
-        space_.wait(lock, [this] { return queue_.size() < max_queued_; });
-        progress_state_.bytes_found += file.bytes.size();
-        queue_.push_back(std::move(file));
-        ++progress_state_.files_found;
-        ready_.notify_one();
+// Opens the extraction cache the options ask for, or returns null when it
+// is off. A cache folder given with --cache-dir that cannot be used stops
+// the scan; a default folder that cannot be used only turns the cache off.
+std::unique_ptr<ExtractCache> open_cache(const ScanOptions& options, Logger& log) {
+    if (!options.use_cache) return nullptr;
+    const bool chosen = !options.cache_folder.empty();
+    const auto folder = chosen ? options.cache_folder : default_cache_folder();
+    if (folder.empty()) {
+        log.log(LogLevel::warning, "scanning without the extraction cache: neither XDG_CACHE_HOME nor HOME is "
+                                   "set; give --cache-dir DIR");
+        return nullptr;
     }
-
-    void record(FileRecord&& record) {
-        const std::lock_guard lock(mutex_);
-        index_.add_file(std::move(record));
+    for (const auto& path : options.paths) {
+        if (!is_inside(folder, path)) continue;
+        const auto problem = "the extraction cache folder " + folder + " is inside the export " + path +
+                             ", and the scanner never writes into an export";
+        if (chosen) throw ScanError(problem + "; give a --cache-dir outside it, or --no-cache");
+        log.log(LogLevel::warning, problem + "; scanning without the cache (give a --cache-dir outside it)");
+        return nullptr;
     }
-
-    void finish() {
-        {
-            const std::lock_guard lock(mutex_);
-            closed_ = true;
-            progress_state_.walk_finished = true;
-        }
-        ready_.notify_all();
-        for (auto& worker : workers_) {
-            if (worker.joinable()) worker.join();
-        }
+    try {
+        return std::make_unique<ExtractCache>(folder, options.cache_max_bytes);
+    } catch (const std::runtime_error& error) {
+        if (chosen) throw ScanError(error.what());
+        log.log(LogLevel::warning, std::string(error.what()) + "; scanning without the cache");
+        return nullptr;
     }
+}
 
-private:
-    void work() {
-        for (;;) {
-            EvidenceFile file;
-            {
-                std::unique_lock lock(mutex_);
-                ready_.wait(lock, [this] { return closed_ || !queue_.empty(); });
-                if (queue_.empty()) return;
-                file = std::move(queue_.front());
-                queue_.pop_front();
-            }
-            space_.notify_one();
-            process(std::move(file));
-        }
+void log_cache_use(const ExtractCache& cache, Logger& log) {
+    const auto counts = cache.counts();
+    log.log(LogLevel::info, "extraction cache " + cache.folder() + ": " + std::to_string(counts.hits) + " hits, " +
+                                std::to_string(counts.misses) + " misses, " + std::to_string(counts.invalid) +
+                                " invalid entries replaced, " + std::to_string(counts.removed) +
+                                " old entries removed");
+    if (counts.write_failures > 0) {
+        log.log(LogLevel::warning, std::to_string(counts.write_failures) +
+                                       " extraction cache entries could not be written, the first because: " +
+                                       cache.first_write_error());
     }
+}
 
-    void process(EvidenceFile file) {
-        const auto kind = sniff(file.bytes, file.name);
-        FileRecord record;
-        record.path = file.path;
-        record.kind = std::string(to_string(kind));
-        record.size = static_cast<long long>(file.bytes.size());
-        record.modified = file.modified;
+// Walks the export and extracts every evidence file into `index`.
+void read_export(const ScanOptions& options, BuiltIndex& index, Logger& log) {
+    const auto cache = open_cache(options, log);
 
-        auto extraction = extract(kind, file.path, file.bytes, limits_);
-        record.status = extraction.status;
-        record.reason = extraction.reason;
+    PoolOptions pool_options;
+    pool_options.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    pool_options.isolate = options.isolate;
+    pool_options.extract_limits = options.extract_limits;
+    pool_options.worker_limits = WorkerLimits{options.worker_memory_bytes, options.document_timeout};
+    pool_options.cache = cache.get();
+    pool_options.progress = options.progress;
 
-        const std::lock_guard lock(mutex_);
-        if (extraction.status == FileStatus::read || extraction.status == FileStatus::review) {
-            index_.add_document(std::move(extraction.document));
-        }
-        ++progress_state_.files_done;
-        progress_state_.bytes_done += static_cast<std::uint64_t>(record.size);
-        progress_state_.current = record.path;
-        index_.add_file(std::move(record));
-        if (progress_) progress_(progress_state_);
+    ExtractionPool pool(std::move(pool_options), index);
+    WalkVisitor visitor;
+    visitor.on_file = [&](EvidenceFile&& file) { pool.submit(std::move(file)); };
+    visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
+    try {
+        walk(options.paths, options.walk_limits, visitor);
+    } catch (const std::runtime_error& error) {
+        throw ScanError(error.what());
     }
+    pool.finish();
 
-    const ExtractLimits& limits_;
-    BuiltIndex& index_;
-    std::function<void(const ScanProgress&)> progress_;
-    ScanProgress progress_state_;
-    std::mutex mutex_;
-    std::condition_variable ready_;
-    std::condition_variable space_;
-    std::deque<EvidenceFile> queue_;
-    std::size_t max_queued_ = 8;
-    bool closed_ = false;
-    std::vector<std::thread> workers_;
-};
+    if (options.isolate) {
+        log.log(LogLevel::info, "started " + std::to_string(pool.workers_started()) + " extraction worker processes; " +
+                                    std::to_string(pool.extractor_failures()) +
+                                    " files stopped their extractor (crash, timeout or out of memory)");
+    }
+    if (cache) {
+        cache->trim();
+        log_cache_use(*cache, log);
+    }
+}
 
 // Puts each disagreement between registers under the criterion its field
 // serves (the rule pack's `field_criteria` table).
@@ -229,19 +230,7 @@ Report scan(const ScanOptions& options, Logger& log) {
     }
 
     BuiltIndex index;
-    {
-        const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-        ExtractionPool pool(jobs, options.extract_limits, index, options.progress);
-        WalkVisitor visitor;
-        visitor.on_file = [&](EvidenceFile&& file) { pool.submit(std::move(file)); };
-        visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
-        try {
-            walk(options.paths, options.walk_limits, visitor);
-        } catch (const std::runtime_error& error) {
-            throw ScanError(error.what());
-        }
-        pool.finish();
-    }
+    read_export(options, index, log);
     index.finish();
     log.log(LogLevel::info, "read " + std::to_string(index.documents().size()) + " documents from " +
                                 std::to_string(index.files().size()) + " files");

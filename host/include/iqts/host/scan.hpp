@@ -31,9 +31,19 @@ struct ScanOptions {
     std::vector<std::string> plugin_folders;   // --plugins, after the built-in plugins
     std::string inspection_date;               // YYYY-MM-DD or empty
     std::string waivers_path;                  // --waivers YAML file, or empty
-    bool isolate = true;                       // run checks in forked children
+    bool isolate = true;                       // run checks in forked children and extractors in worker processes
     std::chrono::milliseconds check_timeout{60'000};
     unsigned jobs = 0;                         // extraction threads; 0 means one per core
+    // Time one evidence file may take in its worker process (--document-timeout).
+    std::chrono::milliseconds document_timeout{60'000};
+    // Address space a worker process may add to what it inherits (--worker-memory-mb); 0 sets no limit.
+    std::size_t worker_memory_bytes = std::size_t{1} << 30;
+    // The extraction cache. It is off unless set, so that a program or test
+    // that calls scan() writes nothing to the user's cache folder. The
+    // command line turns it on unless --no-cache is given.
+    bool use_cache = false;
+    std::string cache_folder;                  // --cache-dir; empty means default_cache_folder()
+    std::uint64_t cache_max_bytes = std::uint64_t{512} << 20;   // --cache-max-mb
     WalkLimits walk_limits;
     ExtractLimits extract_limits;
     // Called after each evidence file is extracted, one call at a time

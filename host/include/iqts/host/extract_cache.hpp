@@ -1,0 +1,89 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "iqts/host/extract.hpp"
+
+namespace iqts::host {
+
+// Version of what the extractors produce. Raise it whenever a change to an
+// extractor gives a different Document for the same bytes, so that entries
+// written by older code are no longer found. The cache key also contains
+// the scanner's version.
+constexpr unsigned extractor_version = 1;
+
+// Returns $XDG_CACHE_HOME/iqts-scan, else $HOME/.cache/iqts-scan, or an
+// empty string when neither variable is set to an absolute path.
+std::string default_cache_folder();
+
+// Extractions stored on disk by content: one file per key, each holding a
+// header, the key and an encode_extraction record with its own checksum.
+// An entry that is truncated, corrupt, of another format or for another key
+// is ignored and counted as invalid, and the next store replaces it. Entries
+// are written to a temporary file and renamed, so concurrent scans sharing
+// the folder see either a whole entry or none. The folder is created with
+// mode 0700 and entries with mode 0600, because they hold the export's
+// personal data. Safe to use from several threads.
+class ExtractCache {
+public:
+    // Creates `folder` when needed. Throws std::runtime_error naming the
+    // folder when it cannot be created or is not a folder.
+    ExtractCache(std::string folder, std::uint64_t max_bytes);
+
+    // Returns the key of a file: SHA-256, in hex, of the scanner and
+    // extractor versions, the file kind, the limits that change what an
+    // extractor returns, and the bytes.
+    static std::string key(FileKind kind, std::string_view bytes, const ExtractLimits& limits);
+
+    // Returns the stored extraction, with an empty document path, or nothing
+    // when there is no valid entry. A hit marks the entry as recently used.
+    std::optional<Extraction> load(const std::string& key);
+
+    // Stores `extraction` without its document path. A failure to write is
+    // counted and not thrown, because the scan does not depend on the cache.
+    // Throws only std::bad_alloc.
+    void store(const std::string& key, const Extraction& extraction);
+
+    // Removes the least recently used entries until the entries take at
+    // most max_bytes, and removes temporary files left by interrupted
+    // writes more than an hour ago.
+    void trim();
+
+    // Returns the path of the entry file for `key`.
+    std::string entry_path(const std::string& key) const;
+
+    const std::string& folder() const { return folder_; }
+
+    struct Counts {
+        std::uint64_t hits = 0;
+        std::uint64_t misses = 0;
+        std::uint64_t invalid = 0;        // entries found corrupt or truncated
+        std::uint64_t stored = 0;
+        std::uint64_t write_failures = 0;
+        std::uint64_t removed = 0;        // entries removed by trim
+    };
+    Counts counts() const;
+
+    // The message of the first failed write, or empty.
+    std::string first_write_error() const;
+
+private:
+    std::string folder_;
+    std::uint64_t max_bytes_;
+    std::atomic<std::uint64_t> hits_{0};
+    std::atomic<std::uint64_t> misses_{0};
+    std::atomic<std::uint64_t> invalid_{0};
+    std::atomic<std::uint64_t> stored_{0};
+    std::atomic<std::uint64_t> write_failures_{0};
+    std::atomic<std::uint64_t> removed_{0};
+    std::atomic<std::uint64_t> temporary_counter_{0};
+    mutable std::mutex error_mutex_;
+    std::string first_write_error_;
+};
+
+}  // namespace iqts::host

@@ -1,0 +1,252 @@
+#include "iqts/host/extract_cache.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+#include <Poco/SHA2Engine.h>
+
+#include "iqts/host/document_codec.hpp"
+
+namespace iqts::host {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Entry layout: magic "IQXCACHE", u32 entry format version (little-endian),
+// the 64 hex digits of the key, then one encode_extraction record.
+constexpr char entry_magic[8] = {'I', 'Q', 'X', 'C', 'A', 'C', 'H', 'E'};
+constexpr unsigned entry_format_version = 1;
+constexpr std::size_t key_length = 64;
+constexpr std::size_t entry_header_bytes = sizeof entry_magic + 4 + key_length;
+constexpr const char* entry_suffix = ".entry";
+constexpr const char* temporary_prefix = ".tmp-";
+
+// A temporary file older than this was left by an interrupted scan.
+constexpr auto stale_temporary_age = std::chrono::hours(1);
+
+bool is_absolute(const char* path) { return path && path[0] == '/'; }
+
+bool is_entry_name(const std::string& name) {
+    const std::string suffix = entry_suffix;
+    if (name.size() != key_length + suffix.size() || name.compare(key_length, suffix.size(), suffix) != 0) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.begin() + key_length,
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool is_key(const std::string& key) { return is_entry_name(key + entry_suffix); }
+
+std::string entry_header(const std::string& key) {
+    std::string header(entry_magic, sizeof entry_magic);
+    for (int i = 0; i < 4; ++i) header += static_cast<char>((entry_format_version >> (8 * i)) & 0xff);
+    return header + key;
+}
+
+// Reads a whole file without following a symbolic link. Returns false when
+// it does not exist or cannot be read.
+bool read_entry(const std::string& path, std::string& content) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return false;
+    struct stat status {};
+    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+        ::close(fd);
+        return false;
+    }
+    content.resize(static_cast<std::size_t>(status.st_size));
+    std::size_t done = 0;
+    while (done < content.size()) {
+        const auto got = ::read(fd, content.data() + done, content.size() - done);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        done += static_cast<std::size_t>(got);
+    }
+    ::close(fd);
+    content.resize(done);
+    return true;
+}
+
+bool write_whole(int fd, std::string_view data) {
+    while (!data.empty()) {
+        const auto written = ::write(fd, data.data(), data.size());
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) return false;
+        data.remove_prefix(static_cast<std::size_t>(written));
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string default_cache_folder() {
+    const char* cache_home = std::getenv("XDG_CACHE_HOME");
+    if (is_absolute(cache_home)) return (fs::path(cache_home) / "iqts-scan").string();
+    const char* home = std::getenv("HOME");
+    if (is_absolute(home)) return (fs::path(home) / ".cache" / "iqts-scan").string();
+    return "";
+}
+
+ExtractCache::ExtractCache(std::string folder, std::uint64_t max_bytes)
+    : folder_(std::move(folder)), max_bytes_(max_bytes) {
+    const fs::path path(folder_);
+    std::error_code error;
+    if (path.has_parent_path()) fs::create_directories(path.parent_path(), error);
+    if (::mkdir(folder_.c_str(), 0700) != 0 && errno != EEXIST) {
+        throw std::runtime_error("cannot create the extraction cache folder " + folder_ + ": " +
+                                 std::strerror(errno) + "; give another with --cache-dir or use --no-cache");
+    }
+    if (!fs::is_directory(path, error)) {
+        throw std::runtime_error("the extraction cache folder " + folder_ +
+                                 " is not a folder; give another with --cache-dir or use --no-cache");
+    }
+}
+
+std::string ExtractCache::key(FileKind kind, std::string_view bytes, const ExtractLimits& limits) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    const std::string context = std::string("iqts-scan ") + IQTS_VERSION + "\nextractor " +
+                                std::to_string(extractor_version) + "\nkind " + std::string(to_string(kind)) +
+                                "\nmax_text_bytes " + std::to_string(limits.max_text_bytes) + "\nmax_xml_depth " +
+                                std::to_string(limits.max_xml_depth) + "\nmax_cells " +
+                                std::to_string(limits.max_cells) + "\n\n";
+    engine.update(context);
+    engine.update(bytes.data(), bytes.size());
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string ExtractCache::entry_path(const std::string& key) const {
+    return (fs::path(folder_) / (key + entry_suffix)).string();
+}
+
+std::optional<Extraction> ExtractCache::load(const std::string& key) {
+    std::string content;
+    if (!is_key(key) || !read_entry(entry_path(key), content)) {
+        ++misses_;
+        return std::nullopt;
+    }
+
+    const auto header = entry_header(key);
+    if (content.size() < entry_header_bytes || content.compare(0, header.size(), header) != 0) {
+        ++invalid_;
+        ++misses_;
+        return std::nullopt;
+    }
+    Extraction extraction;
+    try {
+        extraction = decode_extraction(std::string_view(content).substr(entry_header_bytes));
+    } catch (const DocumentCodecError&) {
+        ++invalid_;
+        ++misses_;
+        return std::nullopt;
+    }
+
+    // The modification time records the last use, which trim() goes by.
+    ::utimensat(AT_FDCWD, entry_path(key).c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
+    ++hits_;
+    return extraction;
+}
+
+void ExtractCache::store(const std::string& key, const Extraction& extraction) {
+    if (!is_key(key)) return;
+    const auto failed = [this](const std::string& message) {
+        ++write_failures_;
+        const std::lock_guard lock(error_mutex_);
+        if (first_write_error_.empty()) first_write_error_ = message;
+    };
+
+    std::string encoded;
+    try {
+        Extraction stored = extraction;
+        stored.document.path.clear();
+        encoded = entry_header(key) + encode_extraction(stored);
+    } catch (const std::exception& error) {
+        failed(std::string("cannot encode a cache entry: ") + error.what());
+        return;
+    }
+
+    const auto target = entry_path(key);
+    const auto temporary = (fs::path(folder_) / (temporary_prefix + key + "-" + std::to_string(::getpid()) + "-" +
+                                                 std::to_string(temporary_counter_++)))
+                               .string();
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        failed("cannot write " + temporary + ": " + std::strerror(errno));
+        return;
+    }
+    const bool written = write_whole(fd, encoded);
+    const int write_error = errno;
+    if (::close(fd) != 0 || !written) {
+        ::unlink(temporary.c_str());
+        failed("cannot write " + temporary + ": " + std::strerror(written ? errno : write_error));
+        return;
+    }
+    if (std::rename(temporary.c_str(), target.c_str()) != 0) {
+        const int rename_error = errno;
+        ::unlink(temporary.c_str());
+        failed("cannot rename " + temporary + " to " + target + ": " + std::strerror(rename_error));
+        return;
+    }
+    ++stored_;
+}
+
+void ExtractCache::trim() {
+    struct Entry {
+        fs::file_time_type used;
+        std::uint64_t size;
+        fs::path path;
+    };
+    std::vector<Entry> entries;
+    std::uint64_t total = 0;
+    const auto now = fs::file_time_type::clock::now();
+
+    std::error_code error;
+    for (fs::directory_iterator it(folder_, error), end; !error && it != end; it.increment(error)) {
+        const auto name = it->path().filename().string();
+        std::error_code entry_error;
+        if (!it->is_regular_file(entry_error)) continue;
+        const auto used = it->last_write_time(entry_error);
+        if (entry_error) continue;
+        if (name.rfind(temporary_prefix, 0) == 0) {
+            if (now - used > stale_temporary_age) fs::remove(it->path(), entry_error);
+            continue;
+        }
+        if (!is_entry_name(name)) continue;
+        const auto size = it->file_size(entry_error);
+        if (entry_error) continue;
+        entries.push_back({used, size, it->path()});
+        total += size;
+    }
+    if (total <= max_bytes_) return;
+
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+    for (const auto& entry : entries) {
+        if (total <= max_bytes_) break;
+        std::error_code remove_error;
+        if (fs::remove(entry.path, remove_error)) {
+            total -= entry.size;
+            ++removed_;
+        }
+    }
+}
+
+ExtractCache::Counts ExtractCache::counts() const {
+    return Counts{hits_.load(), misses_.load(), invalid_.load(), stored_.load(), write_failures_.load(),
+                  removed_.load()};
+}
+
+std::string ExtractCache::first_write_error() const {
+    const std::lock_guard lock(error_mutex_);
+    return first_write_error_;
+}
+
+}  // namespace iqts::host

@@ -1,0 +1,176 @@
+#include "iqts/host/extract_worker_pool.hpp"
+
+#include <algorithm>
+
+#include "iqts/host/sniff.hpp"
+
+namespace iqts::host {
+namespace {
+
+FileRecord record_of(const EvidenceFile& file, FileKind kind) {
+    FileRecord record;
+    record.path = file.path;
+    record.kind = std::string(to_string(kind));
+    record.size = static_cast<long long>(file.bytes.size());
+    record.modified = file.modified;
+    return record;
+}
+
+}  // namespace
+
+ExtractionPool::ExtractionPool(PoolOptions options, BuiltIndex& index)
+    : options_(std::move(options)), index_(index) {
+    if (!options_.extract_function) options_.extract_function = extract;
+    const unsigned jobs = std::max(1u, options_.jobs);
+    max_in_flight_ = 8 + 3 * static_cast<std::size_t>(jobs);
+    // NOTE: the launcher is forked here, before this pool's threads exist,
+    // but a thread that the caller started earlier may still hold a C
+    // library lock at this moment and leave it locked in the launcher.
+    if (options_.isolate) {
+        launcher_.emplace(options_.extract_function, options_.extract_limits, options_.worker_limits);
+    }
+    for (unsigned i = 0; i < jobs; ++i) threads_.emplace_back([this] { work(); });
+}
+
+ExtractionPool::~ExtractionPool() { finish(); }
+
+void ExtractionPool::submit(EvidenceFile&& file) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [this] { return next_sequence_ - next_commit_ < max_in_flight_; });
+    progress_state_.bytes_found += file.bytes.size();
+    ++progress_state_.files_found;
+    queue_.push_back(Queued{next_sequence_++, std::move(file)});
+    ready_.notify_one();
+}
+
+void ExtractionPool::record(FileRecord&& record) {
+    const std::lock_guard lock(mutex_);
+    pending_.emplace(next_sequence_++, Outcome{std::move(record), std::nullopt, false});
+    commit_ready();
+}
+
+void ExtractionPool::finish() {
+    {
+        const std::lock_guard lock(mutex_);
+        closed_ = true;
+        progress_state_.walk_finished = true;
+    }
+    ready_.notify_all();
+    for (auto& thread : threads_) {
+        if (thread.joinable()) thread.join();
+    }
+}
+
+unsigned ExtractionPool::workers_started() const {
+    const std::lock_guard lock(mutex_);
+    return workers_started_;
+}
+
+std::size_t ExtractionPool::extractor_failures() const {
+    const std::lock_guard lock(mutex_);
+    return extractor_failures_;
+}
+
+void ExtractionPool::work() {
+    std::optional<ExtractWorker> worker;
+    if (launcher_) worker.emplace(*launcher_);
+
+    for (;;) {
+        Queued item;
+        {
+            std::unique_lock lock(mutex_);
+            ready_.wait(lock, [this] { return closed_ || !queue_.empty(); });
+            if (queue_.empty()) break;
+            item = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        Outcome outcome;
+        try {
+            outcome = extract_file(item.file, worker ? &*worker : nullptr);
+        } catch (const std::exception& error) {
+            // Only an allocation failure in the scanner itself gets here.
+            outcome.extracted = true;
+            outcome.record = record_of(item.file, sniff(item.file.bytes, item.file.name));
+            outcome.record.status = FileStatus::review;
+            outcome.record.reason = std::string("extraction failed in the scanner: ") + error.what();
+        }
+        item.file.bytes = std::string();
+        deliver(item.sequence, std::move(outcome));
+    }
+
+    if (worker) {
+        const std::lock_guard lock(mutex_);
+        workers_started_ += worker->started();
+    }
+}
+
+ExtractionPool::Outcome ExtractionPool::extract_file(EvidenceFile& file, ExtractWorker* worker) {
+    const auto kind = sniff(file.bytes, file.name);
+    Outcome outcome;
+    outcome.extracted = true;
+    outcome.record = record_of(file, kind);
+
+    std::string key;
+    std::optional<Extraction> cached;
+    if (options_.cache) {
+        key = ExtractCache::key(kind, file.bytes, options_.extract_limits);
+        cached = options_.cache->load(key);
+    }
+
+    WorkerResult result;
+    if (cached) {
+        result.extraction = std::move(*cached);
+    } else if (worker) {
+        result = worker->extract(kind, file.path, file.bytes);
+    } else {
+        result = extract_in_process(options_.extract_function, kind, file.path, file.bytes, options_.extract_limits);
+    }
+    if (options_.cache && !cached && result.complete) options_.cache->store(key, result.extraction);
+
+    outcome.record.status = result.extraction.status;
+    outcome.record.reason = std::move(result.extraction.reason);
+    // A file whose extractor failed has no document: a check must see it
+    // only through the index's unreadable records, never as evidence.
+    const bool has_document = result.extraction.status == FileStatus::read ||
+                              result.extraction.status == FileStatus::review;
+    if (result.complete && has_document) {
+        result.extraction.document.path = file.path;
+        result.extraction.document.kind = outcome.record.kind;
+        outcome.document = std::move(result.extraction.document);
+    }
+    if (!result.complete) {
+        const std::lock_guard lock(mutex_);
+        ++extractor_failures_;
+    }
+    return outcome;
+}
+
+void ExtractionPool::deliver(std::uint64_t sequence, Outcome&& outcome) {
+    const std::lock_guard lock(mutex_);
+    pending_.emplace(sequence, std::move(outcome));
+    commit_ready();
+}
+
+// Adds to the index every outcome whose predecessors are all in, in
+// submission order. Called with mutex_ held.
+void ExtractionPool::commit_ready() {
+    bool committed = false;
+    for (auto next = pending_.find(next_commit_); next != pending_.end(); next = pending_.find(next_commit_)) {
+        auto& outcome = next->second;
+        if (outcome.document) index_.add_document(std::move(*outcome.document));
+        if (outcome.extracted) {
+            ++progress_state_.files_done;
+            progress_state_.bytes_done += static_cast<std::uint64_t>(outcome.record.size);
+            progress_state_.current = outcome.record.path;
+        }
+        const bool extracted = outcome.extracted;
+        index_.add_file(std::move(outcome.record));
+        pending_.erase(next);
+        ++next_commit_;
+        committed = true;
+        if (extracted && options_.progress) options_.progress(progress_state_);
+    }
+    if (committed) space_.notify_all();
+}
+
+}  // namespace iqts::host
