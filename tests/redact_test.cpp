@@ -270,6 +270,21 @@ TEST_F(RedactedScan, XlsxHasNoNames) {
     expect_no_names(text, "xlsx");
 }
 
+// `iqts-scan sample` prints whom inspectors meet, by name unless --redact.
+TEST_F(RedactedScan, PlainSampleHasNames) {
+    const auto run = run_scanner("sample " + shell_quote(*export_) + " --seed 7 --format csv");
+    bool any = false;
+    for (const auto& name : *names_) any = any || run.out.find(name) != std::string::npos;
+    EXPECT_TRUE(any) << run.out;  // so the check below can fail
+}
+
+TEST_F(RedactedScan, SampleHasNoNames) {
+    const auto run = run_scanner("sample " + shell_quote(*export_) + " --seed 7 --format csv --redact-key " +
+                                 shell_quote((*folder_ / "key").string()));
+    EXPECT_EQ(run.status, 0) << run.err;
+    expect_no_names(run.out + "\n" + run.err, "sample");
+}
+
 std::set<std::string> pseudonyms_in(const std::string& text) {
     std::set<std::string> found;
     const std::regex pattern("Person-[0-9a-f]{8}");

@@ -159,6 +159,149 @@ TEST_F(BrokenRules, ErrorsAreCounted) {
     EXPECT_TRUE(contains(run->err, "6 errors in " + broken_rules)) << run->err;
 }
 
+// The forms of the `text` and `register` kinds that the house rules above do
+// not use, each under its own criterion, scanned on the sample export. In its
+// trainee register T005 has no English test score, "Degree taught in English"
+// as its English test and a safeguarding check dated 2026-05-22; every other
+// row is complete and dated later.
+class RuleForms : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        folder = new TempDir;
+        write_file(*folder / "forms.yaml", R"(requires: "0.1"
+criteria:
+  - {id: X-FORM-1, part: 3, title: All phrases in the safeguarding policy}
+  - {id: X-FORM-2, part: 3, title: A phrase missing from the safeguarding policy}
+  - {id: X-FORM-3, part: 3, title: A forbidden phrase in the safeguarding policy}
+  - {id: X-FORM-4, part: 1, title: Safeguarding check after a date}
+  - {id: X-FORM-5, part: 1, title: English test from a list}
+  - {id: X-FORM-6, part: 1, title: English test score recorded}
+checks:
+  - id: form-all-present
+    criterion: X-FORM-1
+    severity: fail
+    message: a phrase is missing
+    remediation: add it
+    text: {all: ['designated safeguarding lead', 'safeguarding'], in_documents: 'safeguarding policy'}
+  - id: form-all-absent
+    criterion: X-FORM-2
+    severity: fail
+    message: a phrase is missing
+    remediation: add it
+    text: {all: ['designated safeguarding lead', 'xyzzy plugh'], in_documents: 'safeguarding policy'}
+  - id: form-none-present
+    criterion: X-FORM-3
+    severity: review
+    message: a forbidden phrase occurs
+    remediation: remove it
+    text: {none: ['designated safeguarding lead'], in_documents: 'safeguarding policy'}
+  - id: form-date-after
+    criterion: X-FORM-4
+    severity: fail
+    message: the safeguarding check is too early
+    remediation: repeat the check
+    register:
+      headers: [Safeguarding check date]
+      subject_column: [Trainee ID]
+      where: {date: {after: 2026-05-25}}
+  - id: form-in-list
+    criterion: X-FORM-5
+    severity: fail
+    message: the English test is not an accepted test
+    remediation: record an accepted test
+    register:
+      headers: [English test]
+      subject_column: [Trainee ID]
+      where: {in: [IELTS Academic, TOEFL iBT, Cambridge C1 Advanced]}
+  - id: form-not-empty
+    criterion: X-FORM-6
+    severity: missing
+    message: the English test score is not recorded
+    remediation: record it
+    register:
+      headers: [English test score]
+      subject_column: [Trainee ID]
+      where: {not_empty: true}
+)");
+        run = new ScanRun(run_scanner("scan " + shell_quote(sample_export) + " --rules " +
+                                      shell_quote(folder->path().string()) +
+                                      " --inspection-date 2027-03-15 --format json"));
+        report = parse_report(run->out);
+    }
+    static void TearDownTestSuite() {
+        delete run;
+        delete folder;
+        run = nullptr;
+        folder = nullptr;
+        report = nullptr;
+    }
+
+    static std::string status_of(const std::string& id) {
+        const auto entry = criterion(report, id);
+        return entry ? entry->getValue<std::string>("status") : "absent";
+    }
+    static std::string row_status(const std::string& id, const std::string& trainee) {
+        const auto entry = finding(criterion(report, id), trainee);
+        return entry ? entry->getValue<std::string>("status") : "no finding";
+    }
+
+    static TempDir* folder;
+    static ScanRun* run;
+    static Poco::JSON::Object::Ptr report;
+};
+
+TempDir* RuleForms::folder = nullptr;
+ScanRun* RuleForms::run = nullptr;
+Poco::JSON::Object::Ptr RuleForms::report;
+
+TEST_F(RuleForms, ScanRuns) {
+    EXPECT_NE(run->status, 2) << run->err;
+}
+
+TEST_F(RuleForms, TextAllPresentPasses) {
+    EXPECT_EQ(status_of("X-FORM-1"), "pass");
+}
+
+TEST_F(RuleForms, TextAllWithOneAbsentFails) {
+    EXPECT_EQ(status_of("X-FORM-2"), "fail");
+}
+
+TEST_F(RuleForms, TextNonePresentGetsSeverity) {
+    EXPECT_EQ(status_of("X-FORM-3"), "review");
+}
+
+TEST_F(RuleForms, TextNoneFindingPointsAtOccurrence) {
+    const auto findings = criterion(report, "X-FORM-3")->getArray("findings");
+    ASSERT_GE(findings->size(), 1u);
+    const auto evidence = findings->getObject(0)->getArray("evidence");
+    ASSERT_EQ(evidence->size(), 1u);
+    EXPECT_TRUE(ends_with(evidence->getObject(0)->getValue<std::string>("path"), "Safeguarding policy.docx"));
+}
+
+TEST_F(RuleForms, RegisterDateBeforeBoundFails) {
+    EXPECT_EQ(row_status("X-FORM-4", "T005"), "fail");
+}
+
+TEST_F(RuleForms, RegisterDateAfterBoundHasNoFinding) {
+    EXPECT_EQ(row_status("X-FORM-4", "T001"), "no finding");
+}
+
+TEST_F(RuleForms, RegisterValueOutsideListFails) {
+    EXPECT_EQ(row_status("X-FORM-5", "T005"), "fail");
+}
+
+TEST_F(RuleForms, RegisterValueInListHasNoFinding) {
+    EXPECT_EQ(row_status("X-FORM-5", "T004"), "no finding");
+}
+
+TEST_F(RuleForms, RegisterEmptyCellIsMissing) {
+    EXPECT_EQ(row_status("X-FORM-6", "T005"), "missing");
+}
+
+TEST_F(RuleForms, RegisterFilledCellHasNoFinding) {
+    EXPECT_EQ(row_status("X-FORM-6", "T002"), "no finding");
+}
+
 TEST(ScanRules, InvalidFolderStopsScan) {
     const auto run = run_scanner("scan " + shell_quote(sample_export) + " --rules " + shell_quote(broken_rules));
     EXPECT_EQ(run.status, 2);
