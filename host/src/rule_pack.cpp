@@ -381,11 +381,7 @@ std::vector<std::string> LoadedRulePack::patterns(const std::string& key) const 
 }
 
 bool LoadedRulePack::matches(const std::string& pattern, const std::string& text) const {
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    const RE2 compiled(pattern, options);
-    return compiled.ok() && RE2::PartialMatch(text, compiled);
+    return pattern_matches(pattern, text);
 }
 
 }  // namespace iqts::host
