@@ -106,6 +106,25 @@ TEST(GcseEquivalent, ScienceForAgesThreeToEleven) {
     }
 }
 
+TEST(GcseEquivalent, MinimumGradeFromRules) {
+    const TempDir rules;
+    write_file(rules / "stricter.yaml", "settings:\n  gcse.min_grade:\n    value: 5\n    source: test\n");
+    const auto run = run_scanner("scan " + shell_quote(entry) + " --format json --rules " +
+                                 shell_quote(rules.path().string()) + inspection);
+    ASSERT_EQ(run.status, 1) << run.err;
+    const auto report = parse_report(run.out);
+    const Case cases[] = {
+        {"E01", "GCSE Mathematics grade 5", "pass"},
+        {"E03", "O level Mathematics B", "pass"},
+        {"E02", "IGCSE Mathematics grade C", "review"},
+        {"E14", "4 (a number cell)", "fail"},
+    };
+    for (const auto& item : cases) {
+        EXPECT_EQ(text_of(finding(criterion(report, "C1.1"), item.subject), "status"), item.expected)
+            << item.subject << ": " << item.input;
+    }
+}
+
 TEST(GcseEquivalent, FailNamesCell) {
     EXPECT_EQ(locations(entry, "C1.1", "E06"), "Trainees!C7");
     EXPECT_TRUE(contains(message(entry, "C1.1", "E06"), "below GCSE grade 4"));

@@ -1,5 +1,7 @@
 #include "iqts/host/cohort_builder.hpp"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <optional>
 
@@ -49,6 +51,24 @@ bool has_field(const ColumnMap& map, const std::string& field) {
     return std::any_of(map.fields.begin(), map.fields.end(), [&](const auto& entry) { return entry.second == field; });
 }
 
+bool identifies_person(const ColumnMap& map) {
+    return has_field(map, "trainee_id") || has_field(map, "trainee_name") || has_field(map, "name") ||
+           has_field(map, "last_name") || has_field(map, "mentor_name");
+}
+
+// Maps the header cells of one row to fields by their synonyms, each field once.
+ColumnMap map_header_row(const Table& table, std::size_t row, const std::vector<FieldSynonyms>& fields) {
+    ColumnMap map;
+    map.header_row = row;
+    for (std::size_t column = 0; column < table.rows[row].size(); ++column) {
+        const auto& cell = table.rows[row][column];
+        if (cell.type != CellType::text) continue;
+        const auto field = match_field(cell.text, fields);
+        if (field && !has_field(map, *field)) map.fields[column] = *field;
+    }
+    return map;
+}
+
 // Picks the header row: the row among the first rows with the most distinct
 // recognised fields, at least two, one of which identifies a person.
 std::optional<ColumnMap> find_header(const Table& table, const std::vector<FieldSynonyms>& fields) {
@@ -56,26 +76,131 @@ std::optional<ColumnMap> find_header(const Table& table, const std::vector<Field
     std::size_t best_score = 1;
     const auto rows = std::min(table.rows.size(), header_search_rows);
     for (std::size_t row = 0; row < rows; ++row) {
-        ColumnMap candidate;
-        candidate.header_row = row;
-        std::vector<std::string> seen;
-        for (std::size_t column = 0; column < table.rows[row].size(); ++column) {
-            const auto& cell = table.rows[row][column];
-            if (cell.type != CellType::text) continue;
-            const auto field = match_field(cell.text, fields);
-            if (!field || std::find(seen.begin(), seen.end(), *field) != seen.end()) continue;
-            seen.push_back(*field);
-            candidate.fields[column] = *field;
-        }
-        const bool identifies = has_field(candidate, "trainee_id") || has_field(candidate, "trainee_name") ||
-                                has_field(candidate, "name") || has_field(candidate, "last_name") ||
-                                has_field(candidate, "mentor_name");
-        if (identifies && seen.size() > best_score) {
-            best = candidate;
-            best_score = seen.size();
+        auto candidate = map_header_row(table, row, fields);
+        if (identifies_person(candidate) && candidate.fields.size() > best_score) {
+            best_score = candidate.fields.size();
+            best = std::move(candidate);
         }
     }
     return best;
+}
+
+std::string file_name_of(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool pin_applies(const RegisterPin& pin, const Document& document, const Table& table) {
+    const bool whole_path = pin.file.find('/') != std::string::npos;
+    const auto subject = whole_path ? document.path : file_name_of(document.path);
+    if (fnmatch(pin.file.c_str(), subject.c_str(), FNM_CASEFOLD) != 0) return false;
+    return pin.table.empty() || normalise_header(pin.table) == normalise_header(table.name);
+}
+
+// Returns the text cells of a row, quoted and joined: the headers a message shows.
+std::string quoted_cells(const Table& table, std::size_t row) {
+    std::string text;
+    for (const auto& cell : table.rows[row]) {
+        if (cell.type != CellType::text || cell.text.empty()) continue;
+        text += (text.empty() ? "'" : ", '") + cell.text + "'";
+    }
+    return text.empty() ? "none" : text;
+}
+
+// Returns the row among the first rows with the most non-empty text cells.
+std::size_t likeliest_header_row(const Table& table) {
+    std::size_t best_row = 0;
+    std::size_t best_count = 0;
+    for (std::size_t row = 0; row < std::min(table.rows.size(), header_search_rows); ++row) {
+        const auto count = static_cast<std::size_t>(std::count_if(
+            table.rows[row].begin(), table.rows[row].end(),
+            [](const Cell& cell) { return cell.type == CellType::text && !cell.text.empty(); }));
+        if (count > best_count) {
+            best_count = count;
+            best_row = row;
+        }
+    }
+    return best_row;
+}
+
+std::optional<std::size_t> letter_column(const std::string& letters, const Table& table) {
+    if (letters.empty() || letters.size() > 3 ||
+        !std::all_of(letters.begin(), letters.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+        return std::nullopt;
+    }
+    int number = 0;
+    for (const char c : letters) number = number * 26 + (c - 'A' + 1);
+    const int column = number - 1 - table.first_column;
+    if (column < 0) return std::nullopt;
+    return static_cast<std::size_t>(column);
+}
+
+std::optional<std::size_t> header_column(const std::string& header, const Table& table, std::size_t row) {
+    const auto wanted = normalise_header(header);
+    for (std::size_t column = 0; column < table.rows[row].size(); ++column) {
+        const auto& cell = table.rows[row][column];
+        if (cell.type == CellType::text && normalise_header(cell.text) == wanted) return column;
+    }
+    return std::nullopt;
+}
+
+struct PinnedHeader {
+    std::optional<ColumnMap> map;
+    std::string problem;   // why the pin could not be applied, when map is empty
+};
+
+// Finds the header row a pin means: the row it names, else the row holding
+// most of its pinned headers, else the row the synonyms find.
+std::optional<std::size_t> pinned_header_row(const RegisterPin& pin, const Table& table,
+                                             const std::vector<FieldSynonyms>& fields) {
+    if (pin.header_row > 0) {
+        const auto row = pin.header_row - 1 - table.first_row;
+        if (row < 0 || static_cast<std::size_t>(row) >= table.rows.size()) return std::nullopt;
+        return static_cast<std::size_t>(row);
+    }
+    std::optional<std::size_t> best;
+    std::size_t best_count = 0;
+    for (std::size_t row = 0; row < std::min(table.rows.size(), header_search_rows); ++row) {
+        std::size_t count = 0;
+        for (const auto& [field, column] : pin.columns) {
+            if (!letter_column(column, table) && header_column(column, table, row)) ++count;
+        }
+        if (count > best_count) {
+            best_count = count;
+            best = row;
+        }
+    }
+    if (best) return best;
+    if (const auto found = find_header(table, fields)) return found->header_row;
+    return table.rows.empty() ? std::nullopt : std::optional<std::size_t>(likeliest_header_row(table));
+}
+
+PinnedHeader apply_pin(const RegisterPin& pin, const Table& table, const std::vector<FieldSynonyms>& fields) {
+    const auto where = "the register pinned at " + pin.position;
+    const auto row = pinned_header_row(pin, table, fields);
+    if (!row) {
+        return {std::nullopt, where + " names header_row " + std::to_string(pin.header_row) +
+                                  ", which is outside the table; set `header_row:` to the row that holds the headers"};
+    }
+    auto map = map_header_row(table, *row, fields);
+    for (const auto& [field, column_text] : pin.columns) {
+        auto column = letter_column(column_text, table);
+        if (!column) column = header_column(column_text, table, *row);
+        if (!column) {
+            return {std::nullopt, where + " names column '" + column_text + "' for " + field +
+                                      ", which is not among the headers found (" + quoted_cells(table, *row) +
+                                      "); set `columns: " + field + ":` to one of them or to a column letter"};
+        }
+        for (auto entry = map.fields.begin(); entry != map.fields.end();) {
+            entry = entry->second == field ? map.fields.erase(entry) : std::next(entry);
+        }
+        map.fields[*column] = field;
+    }
+    if (!identifies_person(map)) {
+        return {std::nullopt, where + " has no column for a trainee id or name (headers found: " +
+                                  quoted_cells(table, *row) + "); add `trainee_id:` or `trainee_name:` under `columns:`"};
+    }
+    return {map, ""};
 }
 
 std::string subject_of(const std::string& field, const std::vector<FieldSynonyms>& fields) {
@@ -151,11 +276,45 @@ void report_disagreements(const Person& trainee, std::vector<Disagreement>& disa
 
 class CohortBuilder {
 public:
-    explicit CohortBuilder(const LoadedRulePack& rules) : fields_(rules.fields()) {}
+    explicit CohortBuilder(const LoadedRulePack& rules)
+        : rules_(rules), fields_(rules.fields()), pin_used_(rules.registers().size(), false) {}
 
-    void read_table(const Document& document, const Table& table) {
-        const auto map = find_header(table, fields_);
-        if (!map) return;
+    // Reads every table of a document. A workbook named as a register whose
+    // tables all fail to match is reported once, for its likeliest sheet.
+    void read_document(const Document& document) {
+        const auto registers_before = cohort_.registers.size();
+        std::optional<Finding> unrecognised;
+        for (const auto& table : document.tables) {
+            if (read_table(document, table) || unrecognised) continue;
+            unrecognised = unrecognised_register(document, table);
+        }
+        if (unrecognised && cohort_.registers.size() == registers_before) {
+            cohort_.problems.push_back(std::move(*unrecognised));
+        }
+    }
+
+private:
+    // Reads one table as a register; returns false when its headers are not
+    // recognised (a pin that fails is reported here and counts as read).
+    bool read_table(const Document& document, const Table& table) {
+        if (table.rows.empty()) return false;
+        std::optional<ColumnMap> map;
+        const auto& pins = rules_.registers();
+        const auto pin = std::find_if(pins.begin(), pins.end(),
+                                      [&](const auto& p) { return pin_applies(p, document, table); });
+        if (pin != pins.end()) {
+            pin_used_[static_cast<std::size_t>(pin - pins.begin())] = true;
+            auto pinned = apply_pin(*pin, table, fields_);
+            if (!pinned.map) {
+                cohort_.problems.push_back(
+                    Finding{Status::error, "", pinned.problem, {Evidence{document.path, table.name}}});
+                return true;
+            }
+            map = std::move(pinned.map);
+        } else {
+            map = find_header(table, fields_);
+        }
+        if (!map) return false;
         const bool lists_trainees = has_field(*map, "trainee_id") || has_field(*map, "trainee_name") ||
                                     std::any_of(map->fields.begin(), map->fields.end(), [&](const auto& entry) {
                                         return entry.second != "mentor_name" &&
@@ -177,9 +336,21 @@ public:
                 read_mentor_row(document, table, row, *map);
             }
         }
+        return true;
     }
 
+public:
     Cohort finish() {
+        const auto& pins = rules_.registers();
+        for (std::size_t i = 0; i < pins.size(); ++i) {
+            if (pin_used_[i]) continue;
+            cohort_.problems.push_back(Finding{
+                Status::review, "",
+                "the register pinned at " + pins[i].position + " matches no table in the export (file '" +
+                    pins[i].file + "'" + (pins[i].table.empty() ? "" : ", table '" + pins[i].table + "'") +
+                    "); correct `file:` or `table:` to the register's file name and sheet",
+                {}});
+        }
         for (const auto& trainee : cohort_.trainees) {
             report_disagreements(trainee, cohort_.disagreements);
             const auto found = trainee.fields.find("placement_school");
@@ -199,6 +370,28 @@ public:
     }
 
 private:
+    // Returns a finding for a spreadsheet named as a register whose headers
+    // match no synonyms, listing the headers found and how to pin them.
+    std::optional<Finding> unrecognised_register(const Document& document, const Table& table) const {
+        const bool spreadsheet = table.is_sheet || document.kind == "csv";
+        if (!spreadsheet || table.rows.empty()) return std::nullopt;
+        const auto names = rules_.patterns("registers.file_names");
+        const auto file_name = file_name_of(document.path);
+        const bool named_as_register = std::any_of(names.begin(), names.end(), [&](const auto& pattern) {
+            return rules_.matches(pattern, file_name) || rules_.matches(pattern, table.name);
+        });
+        if (!named_as_register) return std::nullopt;
+        const auto row = likeliest_header_row(table);
+        if (table.rows.size() < row + 2) return std::nullopt;
+        return Finding{
+            Status::review, "",
+            "register not recognised: no header matches a trainee id or name and another known column (headers "
+            "found: " + quoted_cells(table, row) + "); to read it, pin its columns in a rules file under "
+            "`registers:` with `file: \"" + file_name + "\"`, `table: \"" + table.name +
+            "\"` and `columns:` (e.g. `trainee_id: \"<header>\"`), then scan with --rules FOLDER",
+            {Evidence{document.path, table.location(row, 0)}}};
+    }
+
     // Gives the generic name and school columns the meaning the table's kind implies.
     static std::string resolve(const std::string& field, bool lists_trainees) {
         if (field == "name") return lists_trainees ? "trainee_name" : "mentor_name";
@@ -261,7 +454,9 @@ private:
         add_facts(*mentor, document, table, row, map, false);
     }
 
+    const LoadedRulePack& rules_;
     const std::vector<FieldSynonyms>& fields_;
+    std::vector<bool> pin_used_;
     Cohort cohort_;
 };
 
@@ -275,7 +470,7 @@ bool same_name(const std::string& a, const std::string& b) {
 Cohort build_cohort(const EvidenceIndex& index, const LoadedRulePack& rules) {
     CohortBuilder builder(rules);
     for (const auto& document : index.documents()) {
-        for (const auto& table : document.tables) builder.read_table(document, table);
+        builder.read_document(document);
     }
     return builder.finish();
 }

@@ -254,6 +254,18 @@ void redact(Report& report, const std::vector<std::string>& names, const std::st
         clean(file.path);
         clean(file.reason);
     }
+    for (auto& found : report.registers) {
+        clean(found.path);
+        clean(found.table);
+        for (auto& [field, header] : found.columns) clean(header);
+    }
+    for (auto& problem : report.register_problems) {
+        clean(problem.message);
+        for (auto& evidence : problem.evidence) {
+            clean(evidence.path);
+            clean(evidence.location);
+        }
+    }
 }
 
 std::string load_redaction_key(const std::string& path) {

@@ -214,6 +214,26 @@ Array::Ptr plugins_array(const Report& report) {
     return plugins;
 }
 
+Object::Ptr registers_object(const Report& report) {
+    Array::Ptr read = new Array();
+    for (const Register& found : report.registers) {
+        Object::Ptr columns = make_object();
+        for (const auto& [field, header] : found.columns) columns->set(field, text(header));
+        Object::Ptr object = make_object();
+        object->set("path", text(found.path));
+        object->set("table", text(found.table));
+        object->set("kind", text(found.kind));
+        object->set("columns", columns);
+        read->add(object);
+    }
+    Array::Ptr problems = new Array();
+    for (const Finding& problem : report.register_problems) problems->add(finding_object(problem));
+    Object::Ptr object = make_object();
+    object->set("read", read);
+    object->set("problems", problems);
+    return object;
+}
+
 }  // namespace
 
 void write_json(const Report& report, std::ostream& out) {
@@ -229,6 +249,7 @@ void write_json(const Report& report, std::ostream& out) {
     root->set("files", files_array(report));
     root->set("settings", settings_array(report));
     root->set("plugins", plugins_array(report));
+    root->set("registers", registers_object(report));
 
     // Without JSON_ESCAPE_UNICODE, Poco 1.11 writes non-ASCII characters as
     // UTF-8 and escapes only quotes, backslashes and control characters.

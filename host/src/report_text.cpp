@@ -91,6 +91,7 @@ public:
         write_deadline();
         write_grid();
         write_files();
+        write_registers();
         write_plugins();
         write_summary();
     }
@@ -297,6 +298,29 @@ private:
             return;
         }
         write_file_list(FileStatus::skipped, "Skipped files");
+    }
+
+    // Names the registers the cohort came from, so a provider can see which
+    // spreadsheet was read as what, and any register that was not read.
+    void write_registers() {
+        if (report_.registers.empty() && report_.register_problems.empty()) {
+            return;
+        }
+        out_ << "\nRegisters read (" << report_.registers.size() << ")\n";
+        for (const Register& found : report_.registers) {
+            out_ << "  " << found.kind << ": " << printable(found.path);
+            if (!found.table.empty()) {
+                out_ << " (" << printable(found.table) << ')';
+            }
+            out_ << ", " << plural(static_cast<int>(found.columns.size()), "column", "columns") << " recognised\n";
+        }
+        if (report_.register_problems.empty()) {
+            return;
+        }
+        out_ << "\nRegisters not read (" << report_.register_problems.size() << ")\n";
+        for (const Finding& problem : report_.register_problems) {
+            write_finding(problem, "  ");
+        }
     }
 
     void write_plugins() {

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include <re2/re2.h>
 
@@ -24,10 +27,30 @@ RE2::Options pattern_options() {
     return options;
 }
 
-bool pattern_matches(const std::string& pattern, const std::string& text) {
-    const RE2 compiled(pattern, pattern_options());
-    return compiled.ok() && RE2::PartialMatch(text, compiled);
+}  // namespace
+
+std::shared_ptr<const RE2> compiled_pattern(const std::string& pattern) {
+    // Checks match the same few hundred patterns against every cell and
+    // paragraph, and compiling dominates a match, so each is compiled once.
+    // The bound keeps a check that builds patterns from data from growing
+    // the map without limit.
+    constexpr std::size_t max_patterns = 4096;
+    static std::mutex mutex;
+    static std::unordered_map<std::string, std::shared_ptr<const RE2>> compiled;
+    const std::lock_guard lock(mutex);
+    if (const auto found = compiled.find(pattern); found != compiled.end()) return found->second;
+    if (compiled.size() >= max_patterns) compiled.clear();
+    auto fresh = std::make_shared<const RE2>(pattern, pattern_options());
+    compiled.emplace(pattern, fresh);
+    return fresh;
 }
+
+bool pattern_matches(const std::string& pattern, const std::string& text) {
+    const auto compiled = compiled_pattern(pattern);
+    return compiled->ok() && RE2::PartialMatch(text, *compiled);
+}
+
+namespace {
 
 std::string joined(const std::vector<std::string>& words) {
     std::string text;

@@ -89,6 +89,44 @@ CriterionDefinition read_criterion(const std::string& path, const YAML::Node& no
     return criterion;
 }
 
+RegisterPin read_register_pin(const std::string& path, const YAML::Node& node,
+                              const std::vector<FieldSynonyms>& fields) {
+    if (!node.IsMap() || !node["file"] || !node["columns"]) {
+        fail(path, node, "a register entry needs `file:` (a file name or glob) and `columns:` "
+                         "(field: header as written, or a column letter)");
+    }
+    RegisterPin pin;
+    pin.position = position_of(path, node.Mark());
+    pin.file = scalar(path, node["file"], "file of a register");
+    if (node["table"]) pin.table = scalar(path, node["table"], "table of a register");
+    if (node["header_row"]) {
+        try {
+            pin.header_row = node["header_row"].as<int>();
+        } catch (const YAML::Exception&) {
+            pin.header_row = 0;
+        }
+        if (pin.header_row < 1) {
+            fail(path, node["header_row"], "header_row is the sheet's row number of the headers, e.g. 3");
+        }
+    }
+    if (!node["columns"].IsMap()) {
+        fail(path, node["columns"], "columns must be a map of field: header, e.g. `ielts_overall: \"Eng. band\"`");
+    }
+    std::vector<std::string> known;
+    for (const auto& field : fields) known.push_back(field.field);
+    for (const auto& item : node["columns"]) {
+        const auto field = item.first.as<std::string>();
+        if (std::find(known.begin(), known.end(), field) == known.end()) {
+            const auto suggestion = closest_match(field, known);
+            fail(path, item.first, "unknown field '" + field + "'; " +
+                                       (suggestion.empty() ? "use a field of header-synonyms.yaml"
+                                                           : "did you mean " + suggestion + "?"));
+        }
+        pin.columns[field] = scalar(path, item.second, "column of " + field);
+    }
+    return pin;
+}
+
 }  // namespace
 
 std::string normalise_header(const std::string& text) { return normalise_text(text); }
@@ -297,10 +335,19 @@ void LoadedRulePack::load_section(const std::string& path, const YAML::Node& key
                 fields_.push_back(std::move(field));
             }
         }
+    } else if (name == "registers") {
+        if (!body.IsSequence()) fail(path, body, "registers must be a list; write each register as `- file: ...`");
+        for (const auto& node : body) {
+            try {
+                registers_.push_back(read_register_pin(path, node, fields_));
+            } catch (const RuleError& error) {
+                errors_.push_back(error.what());
+            }
+        }
     } else {
         fail(path, key,
              "unknown section '" + name + "'; write one of criteria, settings, tables, patterns, fields, "
-             "checks, requires");
+             "registers, checks, requires");
     }
 }
 
@@ -334,11 +381,7 @@ std::vector<std::string> LoadedRulePack::patterns(const std::string& key) const 
 }
 
 bool LoadedRulePack::matches(const std::string& pattern, const std::string& text) const {
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    const RE2 compiled(pattern, options);
-    return compiled.ok() && RE2::PartialMatch(text, compiled);
+    return pattern_matches(pattern, text);
 }
 
 }  // namespace iqts::host

@@ -265,6 +265,8 @@ Report scan(const ScanOptions& options, Logger& log) {
     }
     report.files = index.files();
     report.plugins = plugins.records;
+    report.registers = cohort.registers;
+    report.register_problems = cohort.problems;
     for (const auto& [key, setting] : rules->settings()) report.settings.push_back({key, setting});
     return report;
 }

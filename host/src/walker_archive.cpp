@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -104,6 +105,17 @@ std::string single_file_name(const std::string& archive_name) {
     return archive_name.empty() ? std::string("data") : archive_name;
 }
 
+// Returns whether the archive starts with a zip local file header ("PK\3\4"),
+// that is, whether it holds at least one entry.
+bool starts_with_local_header(const ArchiveSource& source) {
+    constexpr std::string_view signature("PK\x03\x04", 4);
+    if (source.file_name.empty()) return std::string_view(source.bytes).starts_with(signature);
+    std::ifstream in(source.file_name, std::ios::binary);
+    std::string start(signature.size(), '\0');
+    in.read(start.data(), static_cast<std::streamsize>(start.size()));
+    return in.gcount() == static_cast<std::streamsize>(start.size()) && start == signature;
+}
+
 class ArchiveWalk {
 public:
     ArchiveWalk(WalkContext& context, const ArchiveSource& source, std::string entry_root, int depth)
@@ -161,6 +173,12 @@ ArchiveOutcome ArchiveWalk::run() {
     }
     if (outcome_.entries == 0 && outcome_.status == FileStatus::read) {
         outcome_.kind = archive_kind(reader_.get(), source_.kind);
+        // libarchive's seekable zip reader trusts the central directory, and
+        // when that is overwritten it lists no entries and reports no error.
+        if (outcome_.kind == "zip" && starts_with_local_header(source_)) {
+            fail("the zip's central directory is damaged: the file starts with an entry but the directory lists "
+                 "none; download or create the archive again");
+        }
     }
     return outcome_;
 }

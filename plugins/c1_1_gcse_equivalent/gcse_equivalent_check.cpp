@@ -1,8 +1,13 @@
 // C1.1 GCSE standard equivalent: every trainee has mathematics at a
 // standard equivalent to GCSE grade 4, and trainees for ages 3 to 11 also a
-// science. The grades accepted and the grades below live in the rule pack.
+// science. A record with one GCSE grade is compared with gcse.min_grade;
+// other wordings (equivalency tests, UK ENIC statements) are judged by the
+// rule pack's gcse.accepted and gcse.below patterns.
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
+#include <optional>
 
 #include "iqts/check_support.hpp"
 #include "iqts/plugin.hpp"
@@ -11,6 +16,71 @@ namespace {
 
 using iqts::Finding;
 using iqts::Status;
+
+// A grade on the 9 to 1 scale, as the lowest and highest number a record
+// can mean. A letter grade spans numbers: Ofqual aligns the bottom of 4 with
+// the bottom of C, of 7 with A and of 1 with G, and puts 5 across the top of
+// C and the bottom of B (UCAS, "GCSE graded 9-1, Ofqual accredited").
+struct GradeRange {
+    int low = 0;
+    int high = 0;
+};
+
+std::optional<GradeRange> letter_grade(const std::string& token) {
+    if (token == "a*") return GradeRange{8, 9};
+    if (token == "a") return GradeRange{7, 8};
+    if (token == "b") return GradeRange{5, 6};
+    if (token == "c") return GradeRange{4, 5};
+    if (token == "d") return GradeRange{3, 3};
+    if (token == "e") return GradeRange{2, 3};
+    if (token == "f") return GradeRange{1, 2};
+    if (token == "g") return GradeRange{1, 1};
+    if (token == "u") return GradeRange{0, 0};
+    return std::nullopt;
+}
+
+std::vector<std::string> grade_tokens(const std::string& text) {
+    std::vector<std::string> tokens;
+    std::string token;
+    for (const char c : text + " ") {
+        const auto byte = static_cast<unsigned char>(c);
+        if (std::isalnum(byte) || c == '*') {
+            token += static_cast<char>(std::tolower(byte));
+        } else if (!token.empty()) {
+            tokens.push_back(token);
+            token.clear();
+        }
+    }
+    return tokens;
+}
+
+// Returns the one grade a record gives: a lone digit, or a letter that stands
+// alone, follows "grade", or ends a record that names a GCSE or O level.
+// Returns nothing when the record gives no grade or several different ones.
+std::optional<GradeRange> grade_in(const std::string& text) {
+    const auto tokens = grade_tokens(text);
+    const bool names_qualification = std::any_of(tokens.begin(), tokens.end(), [](const auto& token) {
+        return token == "gcse" || token == "igcse" || token == "level" || token == "levels";
+    });
+    std::optional<GradeRange> found;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        std::optional<GradeRange> grade;
+        const auto& token = tokens[i];
+        if (token.size() == 1 && std::isdigit(static_cast<unsigned char>(token[0]))) {
+            const int number = token[0] - '0';
+            if (number >= 1) grade = GradeRange{number, number};
+        } else {
+            const bool alone = tokens.size() == 1;
+            const bool after_grade = i > 0 && tokens[i - 1] == "grade";
+            const bool last_of_qualification = names_qualification && i + 1 == tokens.size();
+            if (alone || after_grade || last_of_qualification) grade = letter_grade(token);
+        }
+        if (!grade) continue;
+        if (found && (found->low != grade->low || found->high != grade->high)) return std::nullopt;
+        found = grade;
+    }
+    return found;
+}
 
 // The verdict on one subject's record, before it joins the trainee's finding.
 struct Verdict {
@@ -59,26 +129,39 @@ private:
         return finding;
     }
 
-    // Judges one record: a grade the rule pack accepts passes, a grade below
-    // fails, and a record that matches both or neither goes to a person.
+    // Judges one record: a single grade is compared with the minimum; other
+    // records pass when the rule pack accepts them and fail when it lists
+    // them as below, and go to a person when they match both or neither.
     static Verdict judge(const std::string& subject, const iqts::Fact* fact, const iqts::CheckContext& context) {
         if (!fact) return {Status::missing, "no " + subject + " grade or equivalence recorded"};
         const auto& text = fact->value.text;
         const auto where = " at " + fact->evidence.location;
         const bool accepted = context.rules.matches_any("gcse.accepted", text);
         const bool below = context.rules.matches_any("gcse.below", text);
+        const bool failure_words = context.rules.matches_any("gcse.failure_words", text);
+
+        const int minimum = static_cast<int>(context.rules.number("gcse.min_grade").value_or(4));
+        const auto minimum_text = "GCSE grade " + std::to_string(minimum);
+        if (const auto grade = grade_in(text); grade && !failure_words) {
+            if (grade->low >= minimum) return {Status::pass, subject + " '" + text + "' is at " + minimum_text + " or above"};
+            if (grade->high < minimum) {
+                return {Status::fail, subject + " '" + text + "'" + where + " is below " + minimum_text};
+            }
+            return {Status::review, subject + " '" + text + "'" + where + " may be below " + minimum_text +
+                                        " (a letter grade spans two numbers); a person must check the certificate"};
+        }
 
         if (accepted && !below) return {Status::pass, subject + " '" + text + "' is at grade 4 or equivalent"};
         if (below && !accepted) {
-            return {Status::fail, subject + " '" + text + "'" + where + " is below GCSE grade 4 or equivalent"};
+            return {Status::fail, subject + " '" + text + "'" + where + " is below " + minimum_text + " or equivalent"};
         }
         if (accepted && below) {
             return {Status::review, subject + " '" + text + "'" + where +
-                                        " records both a grade 4 equivalent and a lower grade; a person must check "
+                                        " records both an accepted and a lower grade; a person must check "
                                         "the certificate"};
         }
         return {Status::review, subject + " '" + text + "'" + where +
-                                    " is not a recognised grade 4 equivalent; a person must check the certificate "
+                                    " is not a recognised equivalent of " + minimum_text + "; a person must check the certificate "
                                     "and any UK ENIC statement of comparability"};
     }
 };

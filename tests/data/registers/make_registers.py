@@ -52,6 +52,18 @@ def register_second_wording():
     save(workbook, "register-second-wording.xlsx")
 
 
+def register_unusual_headers():
+    """A cohort tracker whose abbreviated headers no synonym matches."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "2026 intake"
+    sheet["A1"] = "Cohort tracker"
+    sheet.append(["Cand.", "Nm", "Sch.", "Eng band"])
+    sheet.append(["T101", "Hana Sato", "Sakura International School", 7.5])
+    sheet.append(["T102", "Ravi Menon", "Sakura International School", 6.0])
+    save(workbook, "cohort-tracker-unusual-headers.xlsx")
+
+
 def placement_log():
     """A second file about the T-numbered trainees, disagreeing on one school."""
     workbook = openpyxl.Workbook()
@@ -76,5 +88,6 @@ def mentor_list():
 if __name__ == "__main__":
     register_with_title_rows()
     register_second_wording()
+    register_unusual_headers()
     placement_log()
     mentor_list()

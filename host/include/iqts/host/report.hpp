@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "iqts/cohort.hpp"
 #include "iqts/finding.hpp"
 #include "iqts/index.hpp"
 #include "iqts/rules.hpp"
@@ -91,6 +92,8 @@ struct Report {
     std::vector<FileRecord> files;
     std::vector<SettingInForce> settings;
     std::vector<PluginRecord> plugins;
+    std::vector<Register> registers;           // the registers the cohort was read from
+    std::vector<Finding> register_problems;    // registers named as such but not read, and unused pins
 
     // Returns 1 when any criterion fails or is missing (or a check failed to
     // run), 0 otherwise.

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include "iqts/check.hpp"
@@ -68,6 +70,14 @@ std::string error_at(const std::string& path, const YAML::Mark& mark, const std:
 
 // Returns the candidate nearest to `word` by edit distance, or an empty
 // string when none is within a third of the word's length (at least 2 edits).
+// Returns `pattern` compiled case-insensitively, from a process-wide map so
+// that each pattern is compiled once. Check ok() before matching.
+std::shared_ptr<const re2::RE2> compiled_pattern(const std::string& pattern);
+
+// Returns whether RE2 `pattern` matches anywhere in `text`, ignoring case.
+// An invalid pattern matches nothing.
+bool pattern_matches(const std::string& pattern, const std::string& text);
+
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
 // Reads one rule of a `checks:` list. Appends every error found to `errors`

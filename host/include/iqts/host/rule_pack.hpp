@@ -20,6 +20,20 @@ struct FieldSynonyms {
     std::vector<std::string> synonyms;   // normalised: see normalise_header
 };
 
+// A register whose columns a provider names in a rules file because the
+// header synonyms miss them (the `registers:` section). `file` is a glob on
+// the file name, or on the whole path when it holds a '/'; `table` names the
+// sheet (empty: every table of the file); `header_row` is the sheet's 1-based
+// row of headers (0: found as usual); `columns` maps a canonical field to its
+// header as written or to a column letter ("F").
+struct RegisterPin {
+    std::string file;
+    std::string table;
+    int header_row = 0;
+    std::map<std::string, std::string> columns;
+    std::string position;   // "FILE:LINE:COLUMN" of the entry, for messages
+};
+
 // Rule files that could not be loaded: every error, each as
 // "FILE:LINE:COLUMN: error: what; write instead ...", one a line in what().
 class RuleError : public std::runtime_error {
@@ -54,6 +68,7 @@ public:
     const std::map<std::string, Setting>& settings() const { return settings_; }
     const std::vector<std::string>& sources() const { return sources_; }
     const std::vector<RuleCheckDefinition>& checks() const { return checks_; }
+    const std::vector<RegisterPin>& registers() const { return registers_; }
 
 private:
     void load_file(const std::string& path);
@@ -65,6 +80,7 @@ private:
 
     std::vector<CriterionDefinition> criteria_;
     std::vector<FieldSynonyms> fields_;
+    std::vector<RegisterPin> registers_;
     std::map<std::string, Setting> settings_;
     std::map<std::string, std::vector<RuleRow>> tables_;
     std::map<std::string, std::vector<std::string>> patterns_;
