@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 
 namespace iqts::host {
 namespace {
@@ -97,7 +98,7 @@ bool pin_applies(const RegisterPin& pin, const Document& document, const Table& 
     return pin.table.empty() || normalise_header(pin.table) == normalise_header(table.name);
 }
 
-// Returns the text cells of a row, quoted and joined: the headers a message shows.
+// Returns the text cells of a row, quoted and joined, for a message that lists headers.
 std::string quoted_cells(const Table& table, std::size_t row) {
     std::string text;
     for (const auto& cell : table.rows[row]) {
@@ -231,19 +232,53 @@ std::string column_text(const Table& table, std::size_t row, const ColumnMap& ma
     return "";
 }
 
-Person* find_person(std::vector<Person>& people, const std::string& id, const std::string& name) {
-    if (!id.empty()) {
-        for (auto& person : people) {
-            if (person.id == id) return &person;
+// One list of people (trainees, mentors or schools) with maps by id and by
+// normalised name, so that joining thousands of register rows does not scan
+// the whole list for each row.
+class People {
+public:
+    explicit People(std::vector<Person>& people) : people_(people) {}
+
+    // Returns the person with `id`, else the first person named `name` where
+    // that person's id or `id` is empty, else a new person. Fills in an id
+    // or name the person lacked.
+    Person& find_or_add(const std::string& id, const std::string& name) {
+        const auto key = normalise_header(name);
+        auto index = find(id, key);
+        if (!index) {
+            index = people_.size();
+            people_.push_back(Person{"", "", {}});
         }
-    }
-    if (!name.empty()) {
-        for (auto& person : people) {
-            if (same_name(person.name, name) && (id.empty() || person.id.empty())) return &person;
+        auto& person = people_[*index];
+        if (person.id.empty() && !id.empty()) {
+            person.id = id;
+            by_id_.emplace(id, *index);
         }
+        if (person.name.empty() && !name.empty()) {
+            person.name = name;
+            if (!key.empty()) by_name_[key].push_back(*index);
+        }
+        return person;
     }
-    return nullptr;
-}
+
+private:
+    std::optional<std::size_t> find(const std::string& id, const std::string& key) const {
+        if (!id.empty()) {
+            if (const auto found = by_id_.find(id); found != by_id_.end()) return found->second;
+        }
+        if (key.empty()) return std::nullopt;
+        const auto named = by_name_.find(key);
+        if (named == by_name_.end()) return std::nullopt;
+        for (const auto index : named->second) {
+            if (id.empty() || people_[index].id.empty()) return index;
+        }
+        return std::nullopt;
+    }
+
+    std::vector<Person>& people_;
+    std::unordered_map<std::string, std::size_t> by_id_;
+    std::unordered_map<std::string, std::vector<std::size_t>> by_name_;
+};
 
 bool facts_agree(const Fact& a, const Fact& b) {
     if (a.value.type == CellType::number && b.value.type == CellType::number) return a.value.number == b.value.number;
@@ -294,8 +329,8 @@ public:
     }
 
 private:
-    // Reads one table as a register; returns false when its headers are not
-    // recognised (a pin that fails is reported here and counts as read).
+    // Reads one table as a register. Returns false when its headers are not
+    // recognised; a pin that fails is reported here and counts as read.
     bool read_table(const Document& document, const Table& table) {
         if (table.rows.empty()) return false;
         std::optional<ColumnMap> map;
@@ -358,12 +393,7 @@ public:
             for (const auto& fact : found->second) {
                 const auto name = trimmed(fact.value.text);
                 if (name.empty()) continue;
-                auto* school = find_person(cohort_.schools, "", name);
-                if (!school) {
-                    cohort_.schools.push_back(Person{"", name, {}});
-                    school = &cohort_.schools.back();
-                }
-                school->fields["named_by"].push_back(fact);
+                schools_.find_or_add("", name).fields["named_by"].push_back(fact);
             }
         }
         return std::move(cohort_);
@@ -429,35 +459,28 @@ private:
         const auto id = column_text(table, row, map, "trainee_id");
         const auto name = row_name(table, row, map, true);
         if (id.empty() && name.empty()) return;
-        auto* trainee = find_person(cohort_.trainees, id, name);
-        if (!trainee) {
-            cohort_.trainees.push_back(Person{id, name, {}});
-            trainee = &cohort_.trainees.back();
-        }
-        if (trainee->id.empty()) trainee->id = id;
-        if (trainee->name.empty()) trainee->name = name;
-        trainee->fields["register_row"].push_back(
+        auto& trainee = trainees_.find_or_add(id, name);
+        trainee.fields["register_row"].push_back(
             Fact{Cell{CellType::text, name, 0, false}, Evidence{document.path, table.location(row, 0)}});
-        add_facts(*trainee, document, table, row, map, true);
+        add_facts(trainee, document, table, row, map, true);
     }
 
     void read_mentor_row(const Document& document, const Table& table, std::size_t row, const ColumnMap& map) {
         const auto name = row_name(table, row, map, false);
         if (name.empty()) return;
-        auto* mentor = find_person(cohort_.mentors, "", name);
-        if (!mentor) {
-            cohort_.mentors.push_back(Person{"", name, {}});
-            mentor = &cohort_.mentors.back();
-        }
-        mentor->fields["register_row"].push_back(
+        auto& mentor = mentors_.find_or_add("", name);
+        mentor.fields["register_row"].push_back(
             Fact{Cell{CellType::text, name, 0, false}, Evidence{document.path, table.location(row, 0)}});
-        add_facts(*mentor, document, table, row, map, false);
+        add_facts(mentor, document, table, row, map, false);
     }
 
     const LoadedRulePack& rules_;
     const std::vector<FieldSynonyms>& fields_;
     std::vector<bool> pin_used_;
     Cohort cohort_;
+    People trainees_{cohort_.trainees};
+    People mentors_{cohort_.mentors};
+    People schools_{cohort_.schools};
 };
 
 }  // namespace
