@@ -3,6 +3,7 @@
 // the rule pack's `english_tests` table, or education in English (which a
 // person must confirm).
 
+#include <cmath>
 #include <memory>
 #include <optional>
 
@@ -92,11 +93,31 @@ private:
         return finding;
     }
 
+    // Returns whether `as_written` puts a minus sign before its first digit,
+    // which number_in skips.
+    static bool written_negative(const std::string& as_written) {
+        const auto digit = as_written.find_first_of("0123456789");
+        if (digit == std::string::npos) return false;
+        const auto sign = as_written.find_last_not_of(" ", digit == 0 ? 0 : digit - 1);
+        return digit > 0 && sign != std::string::npos && as_written[sign] == '-';
+    }
+
     static Route score_route(const std::string& test, std::optional<double> score, double minimum,
                              const iqts::Evidence& evidence, const std::string& as_written) {
         if (!score) {
             return {Status::review, test + " '" + as_written + "' is not a score; write the overall result, e.g. 6.5",
                     evidence, false};
+        }
+        // An IELTS band runs from 0 to 9 in half bands; anything else is a
+        // typing error or another test's score, and a person must look.
+        const bool band = test.rfind("IELTS", 0) == 0;
+        const bool half_band = std::fabs(*score * 2 - std::round(*score * 2)) < 1e-9;
+        if (*score < 0 || written_negative(as_written) || (band && (*score > 9 || !half_band))) {
+            return {Status::review,
+                    test + " '" + (as_written.empty() ? iqts::format_number(*score) : as_written) +
+                        "' is not a possible " + (band ? "band score (0 to 9 in half bands)" : "score") +
+                        "; check the certificate and correct the register",
+                    evidence};
         }
         const auto figures = iqts::format_number(*score) + " (minimum " + iqts::format_number(minimum) + ")";
         if (*score >= minimum) return {Status::pass, test + " " + figures, evidence};

@@ -3,6 +3,7 @@
 // safeguarding check such as an ICPC, a police certificate or a DBS check.
 // The programme needs a selection policy, and a person judges its rigour.
 
+#include <chrono>
 #include <memory>
 
 #include "iqts/check_support.hpp"
@@ -105,6 +106,14 @@ private:
         return {Status::pass, "selection recorded (" + text + ")"};
     }
 
+    // Returns the inspection date as a day number, or today when none is given.
+    static long reference_day(const iqts::CheckContext& context) {
+        const auto given = evidence::dates_in(context.inspection_date);
+        if (!given.empty()) return given.front();
+        const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+        return static_cast<long>(now.time_since_epoch().count());
+    }
+
     // An outstanding check fails even when it names the check ("DBS
     // pending"); a check with a concern goes to a person.
     static Part judge_safeguarding(const iqts::Fact* check, const iqts::Fact* date, const iqts::CheckContext& context) {
@@ -123,6 +132,11 @@ private:
         }
         const auto dated = date ? evidence::date_of(date->value) : evidence::date_of(check->value);
         const bool cleared = check && rules.matches_any("suitability.cleared", check->value.text);
+        if (dated && *dated > reference_day(context)) {
+            return {Status::review, "safeguarding check '" + text + "' at " + where + " is dated " +
+                                        evidence::iso_date(*dated) +
+                                        ", after the inspection date (or today); a person must check it was done"};
+        }
         if (cleared || dated) {
             const auto name = check && !evidence::date_of(check->value) ? check->value.text : "safeguarding check";
             return {Status::pass, name + (dated ? ", dated " + evidence::iso_date(*dated) : ", no date recorded")};
