@@ -208,6 +208,28 @@ int run_scan(const std::vector<std::string>& arguments) {
             return exit_cannot_run;
         }
     }
+    for (const auto& output : outputs) {
+        for (const auto& path : options.paths) {
+            if (!is_inside(output, path)) continue;
+            std::cerr << "iqts-scan scan: --output " << output << " is inside the export " << path
+                      << ", and the scanner never writes into an export (a report there would also be read as "
+                         "evidence next time); write it outside the export\n";
+            return exit_cannot_run;
+        }
+    }
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        for (std::size_t j = i + 1; j < outputs.size(); ++j) {
+            if (outputs[i] != outputs[j]) continue;
+            std::cerr << "iqts-scan scan: --output " << outputs[i]
+                      << " is given twice, so one report would overwrite the other; give each --format its own file\n";
+            return exit_cannot_run;
+        }
+    }
+    if (options.jobs > 256) {
+        std::cerr << "iqts-scan scan: --jobs " << static_cast<int>(options.jobs)
+                  << " is not a number of threads; give 1 to 256, or leave it out for one per core\n";
+        return exit_cannot_run;
+    }
     if (formats.size() > outputs.size() + 1) {
         std::cerr << "iqts-scan scan: only one report can go to stdout; give an --output file for each "
                      "other --format\n";

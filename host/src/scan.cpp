@@ -23,21 +23,6 @@
 namespace iqts::host {
 namespace {
 
-// Returns true when `inner` is `outer` or lies inside it, after resolving
-// symbolic links and dot components of the parts that exist.
-bool is_inside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
-    std::error_code error;
-    const auto resolved_inner = std::filesystem::weakly_canonical(std::filesystem::absolute(inner, error), error);
-    const auto resolved_outer = std::filesystem::weakly_canonical(std::filesystem::absolute(outer, error), error);
-    auto part = resolved_inner.begin();
-    for (const auto& outer_part : resolved_outer) {
-        if (outer_part.empty()) continue;
-        if (part == resolved_inner.end() || *part != outer_part) return false;
-        ++part;
-    }
-    return true;
-}
-
 // Opens the extraction cache the options ask for, or returns null when it
 // is off. A cache folder given with --cache-dir that cannot be used stops
 // the scan; a default folder that cannot be used only turns the cache off.
@@ -206,6 +191,19 @@ std::string today() {
 }
 
 }  // namespace
+
+bool is_inside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
+    std::error_code error;
+    const auto resolved_inner = std::filesystem::weakly_canonical(std::filesystem::absolute(inner, error), error);
+    const auto resolved_outer = std::filesystem::weakly_canonical(std::filesystem::absolute(outer, error), error);
+    auto part = resolved_inner.begin();
+    for (const auto& outer_part : resolved_outer) {
+        if (outer_part.empty()) continue;
+        if (part == resolved_inner.end() || *part != outer_part) return false;
+        ++part;
+    }
+    return true;
+}
 
 Report scan(const ScanOptions& options, Logger& log) {
     if (options.paths.empty()) throw ScanError("no export given: name the folder or the downloaded zip to scan");

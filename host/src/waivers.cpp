@@ -1,6 +1,7 @@
 #include "iqts/host/waivers.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include <yaml-cpp/yaml.h>
 
@@ -90,6 +91,11 @@ WaiverError::WaiverError(const std::vector<std::string>& errors)
     : std::runtime_error(joined_lines(errors)), errors_(errors) {}
 
 std::vector<Waiver> load_waivers(const std::string& path, const std::vector<std::string>& known_criteria) {
+    std::error_code folder_error;
+    if (std::filesystem::is_directory(path, folder_error)) {
+        throw WaiverError({path + ": error: is a folder; give the waiver YAML file itself, e.g. --waivers "
+                                  "waivers.yaml"});
+    }
     YAML::Node root;
     try {
         root = YAML::LoadFile(path);
@@ -98,6 +104,8 @@ std::vector<Waiver> load_waivers(const std::string& path, const std::vector<std:
                                                               "; fix the indentation or quoting at this place")});
     } catch (const YAML::BadFile&) {
         throw WaiverError({path + ": error: cannot be read; check that the waiver file exists and is readable"});
+    } catch (const std::ios_base::failure& error) {
+        throw WaiverError({path + ": error: cannot be read (" + error.what() + "); check that it is a readable file"});
     }
     if (root.IsNull()) return {};
     if (!root.IsSequence()) {

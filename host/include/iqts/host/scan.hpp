@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -57,6 +58,10 @@ class ScanError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
+
+// Returns true when `inner` is `outer` or lies inside it, after resolving
+// symbolic links and dot components of the parts that exist.
+bool is_inside(const std::filesystem::path& inner, const std::filesystem::path& outer);
 
 // Walks, extracts, indexes, builds the cohort, runs every check and returns
 // the report. Throws ScanError when the scan cannot run.
