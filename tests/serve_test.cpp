@@ -51,6 +51,14 @@ public:
         return send(request, nullptr);
     }
 
+    // Sends a GET that names `host` in its Host header, as a page on another
+    // domain that resolves to 127.0.0.1 would.
+    Answer get_as_host(const std::string& path, const std::string& host) {
+        HTTPRequest request(HTTPRequest::HTTP_GET, path, HTTPRequest::HTTP_1_1);
+        request.setHost(host);
+        return send(request, nullptr);
+    }
+
     // Posts `zip` as the form's file with `csrf` as its CSRF field; no field when empty.
     Answer upload(const std::string& zip, const std::string& csrf, bool with_length = false) {
         HTTPRequest request(HTTPRequest::HTTP_POST, "/upload", HTTPRequest::HTTP_1_1);
@@ -232,6 +240,15 @@ TEST(Serve, UnknownReport404) {
     EXPECT_EQ(client.get("/reports/not-an-id").status, 404);
 }
 
+TEST(Serve, ForeignHostHeader403) {
+    QuietLogger log;
+    WebServer server(test_options(), log);
+    Client client(server.port());
+    EXPECT_EQ(client.get_as_host("/", "attacker.example:" + std::to_string(server.port())).status, 403);
+    EXPECT_EQ(client.get_as_host("/", "localhost:" + std::to_string(server.port())).status, 200);
+    EXPECT_EQ(client.get_as_host("/", "[::1]:" + std::to_string(server.port())).status, 200);
+}
+
 TEST(Serve, DotDotPath404) {
     QuietLogger log;
     WebServer server(test_options(), log);
@@ -296,6 +313,12 @@ TEST(ServeHelpers, LoopbackHosts) {
     EXPECT_TRUE(iqts::host::is_loopback_host("localhost"));
     EXPECT_FALSE(iqts::host::is_loopback_host("0.0.0.0"));
     EXPECT_FALSE(iqts::host::is_loopback_host("192.0.2.1"));
+}
+
+TEST(ServeHelpers, HostNameWithoutPort) {
+    EXPECT_EQ(iqts::host::host_name("127.0.0.1:8080"), "127.0.0.1");
+    EXPECT_EQ(iqts::host::host_name("[::1]:8080"), "::1");
+    EXPECT_EQ(iqts::host::host_name("localhost"), "localhost");
 }
 
 TEST(ServeHelpers, SecretsEqual) {

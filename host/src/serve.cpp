@@ -311,6 +311,16 @@ private:
             return error_reply(HTTPResponse::HTTP_BAD_REQUEST, "The address is not valid.");
         }
 
+        // A page elsewhere that points its own domain name at 127.0.0.1 (DNS
+        // rebinding) reaches a loopback server with that name as its Host,
+        // so a loopback-only server answers only requests that name loopback.
+        if (!state_->options.allow_remote && !is_loopback_host(host_name(request.getHost()))) {
+            drain(request.stream());
+            return error_reply(HTTPResponse::HTTP_FORBIDDEN,
+                               "This server answers only addresses on this computer; open the address that "
+                               "iqts-scan serve printed.");
+        }
+
         const auto& token = state_->options.access_token;
         if (!token.empty()) {
             const Poco::URI uri(request.getURI());
@@ -688,6 +698,15 @@ void WebServer::stop() {
     std::error_code error;
     fs::remove_all(state.folder, error);
     if (error) state.log.log(LogLevel::error, "cannot delete " + state.folder.string() + ": " + error.message());
+}
+
+std::string host_name(const std::string& host_header) {
+    if (host_header.rfind('[', 0) == 0) {
+        const auto end = host_header.find(']');
+        return end == std::string::npos ? host_header : host_header.substr(1, end - 1);
+    }
+    const auto colon = host_header.rfind(':');
+    return colon == std::string::npos ? host_header : host_header.substr(0, colon);
 }
 
 bool is_loopback_host(std::string_view host) {

@@ -52,6 +52,10 @@ private:
 // Returns true when `host` is an IPv4 or IPv6 loopback address or "localhost".
 bool is_loopback_host(std::string_view host);
 
+// Returns the host name of an HTTP Host header, without its port and without
+// the brackets of an IPv6 address: "[::1]:8080" gives "::1".
+std::string host_name(const std::string& host_header);
+
 // Compares two secrets in time that does not depend on where they differ.
 bool secrets_equal(std::string_view expected, std::string_view given);
 
