@@ -52,7 +52,7 @@ TEST(Pseudonym, KnownHmacValue) {
 
 class RedactorText : public ::testing::Test {
 protected:
-    Redactor redactor{{"Daniel Okafor", "Aisha Al Mansoori", "José Pérez"}, kKey};
+    Redactor redactor{{"Daniel Okafor", "Aisha Al Mansoori", "José Pérez", "Siobhán O'Neill"}, kKey};
     std::string daniel = pseudonym("Daniel Okafor", kKey);
 };
 
@@ -70,6 +70,16 @@ TEST_F(RedactorText, ReplacesSurnameFirst) {
 
 TEST_F(RedactorText, ReplacesAccentedName) {
     EXPECT_EQ(redactor.apply("mentor: José Pérez."), "mentor: " + pseudonym("José Pérez", kKey) + ".");
+}
+
+TEST_F(RedactorText, ReplacesNameWithoutAccents) {
+    EXPECT_EQ(redactor.apply("Jose Perez.docx"), pseudonym("José Pérez", kKey) + ".docx");
+}
+
+TEST_F(RedactorText, ReplacesNameWithOtherApostrophe) {
+    const auto siobhan = pseudonym("Siobhán O'Neill", kKey);
+    EXPECT_EQ(redactor.apply("siobhán o\u2019neill ICPC.docx"), siobhan + " ICPC.docx");
+    EXPECT_EQ(redactor.apply("Siobhan ONeill IELTS.docx"), siobhan + " IELTS.docx");
 }
 
 TEST_F(RedactorText, ReplacesAdjacentNames) {

@@ -53,11 +53,66 @@ std::vector<std::string> split_words(std::string_view name) {
     return words;
 }
 
+// Letters written with or without their accents: a name typed as "Siobhán"
+// in a register is often "Siobhan" in a file name, and the other way round.
+const std::vector<std::pair<char, std::string_view>>& accent_groups() {
+    static const std::vector<std::pair<char, std::string_view>> groups{
+        {'a', "aáàâäãåā"}, {'c', "cçčć"}, {'e', "eéèêëēę"}, {'g', "gğ"}, {'i', "iíìîïīı"}, {'l', "lł"},
+        {'n', "nñńň"},     {'o', "oóòôöõøō"}, {'s', "sšśş"}, {'u', "uúùûüū"}, {'y', "yýÿ"}, {'z', "zžźż"},
+    };
+    return groups;
+}
+
+// Returns the UTF-8 characters of `text`, one string each.
+std::vector<std::string> utf8_characters(std::string_view text) {
+    std::vector<std::string> characters;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t length = 1;
+        const auto lead = static_cast<unsigned char>(text[i]);
+        if (lead >= 0xF0) length = 4;
+        else if (lead >= 0xE0) length = 3;
+        else if (lead >= 0xC0) length = 2;
+        characters.emplace_back(text.substr(i, std::min(length, text.size() - i)));
+        i += length;
+    }
+    return characters;
+}
+
+// Returns an RE2 pattern for one word of a name that also matches the word
+// with accents added or dropped and with any apostrophe or none ("O'Neill",
+// "O’Neill", "ONeill").
+std::string word_pattern(const std::string& word) {
+    std::string pattern;
+    for (const auto& character : utf8_characters(word)) {
+        if (character == "'" || character == "\xE2\x80\x99" || character == "\xE2\x80\x98" ||
+            character == "\xCA\xBC" || character == "`") {
+            pattern += "(?:'|\xE2\x80\x99|\xE2\x80\x98|\xCA\xBC|`)?";
+            continue;
+        }
+        std::string lower = character;
+        if (lower.size() == 1) lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
+        const auto group = std::find_if(accent_groups().begin(), accent_groups().end(), [&](const auto& entry) {
+            for (const auto& variant : utf8_characters(entry.second)) {
+                if (variant == lower) return true;
+            }
+            return false;
+        });
+        if (group == accent_groups().end()) {
+            pattern += RE2::QuoteMeta(character);
+            continue;
+        }
+        std::string alternatives;
+        for (const auto& variant : utf8_characters(group->second)) alternatives += (alternatives.empty() ? "" : "|") + variant;
+        pattern += "(?:" + alternatives + ")";
+    }
+    return pattern;
+}
+
 std::string join_pattern(const std::vector<std::string>& words) {
     std::string pattern;
     for (std::size_t i = 0; i < words.size(); ++i) {
         if (i > 0) pattern += "[\\s_.,\\-]+";
-        pattern += RE2::QuoteMeta(words[i]);
+        pattern += word_pattern(words[i]);
     }
     return pattern;
 }
