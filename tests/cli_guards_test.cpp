@@ -101,3 +101,35 @@ TEST(EntryValues, SafeguardingNoOrFutureNotPassed) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace iqts::test;
+
+TEST(ExportFiles, EmptyFileIsUnreadable) {
+    const TempDir folder;
+    write_file(folder / "Data protection policy.docx", "");
+    const auto run = run_scanner("scan " + shell_quote(folder.path().string()) + " --no-cache --format json");
+    ASSERT_EQ(run.status, 1) << run.err;
+    const auto report = parse_report(run.out);
+    const auto files = report->getArray("files");
+    ASSERT_EQ(files->size(), 1u);
+    EXPECT_EQ(files->getObject(0)->getValue<std::string>("status"), "unreadable");
+    EXPECT_EQ(files->getObject(0)->getValue<std::string>("reason"), "empty file (0 bytes); upload or save it again");
+}
+
+TEST(PluginCopies, SecondCopyIsRejected) {
+    const TempDir folder;
+    const std::string builtin = IQTS_PLUGIN_DIR "/c1_3_english_language.so";
+    std::filesystem::copy_file(builtin, folder / "copy.so");
+    const auto run = run_scanner("scan " + shell_quote(sample) + " --format json --plugins " +
+                                 shell_quote(folder.path().string()));
+    ASSERT_EQ(run.status, 1) << run.err;
+    const auto report = parse_report(run.out);
+    const auto english = criterion(report, "C1.3");
+    ASSERT_TRUE(english);
+    EXPECT_EQ(english->getArray("checks")->size(), 1u);
+    EXPECT_NE(run.err.find("is already loaded"), std::string::npos) << run.err;
+}
+
+}  // namespace

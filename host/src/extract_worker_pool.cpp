@@ -109,6 +109,12 @@ ExtractionPool::Outcome ExtractionPool::extract_file(EvidenceFile& file, Extract
     Outcome outcome;
     outcome.extracted = true;
     outcome.record = record_of(file, kind);
+    if (file.bytes.empty()) {
+        // An empty file is a failed upload or save, not a document without text.
+        outcome.record.status = FileStatus::unreadable;
+        outcome.record.reason = "empty file (0 bytes); upload or save it again";
+        return outcome;
+    }
 
     std::string key;
     std::optional<Extraction> cached;
