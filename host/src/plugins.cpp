@@ -140,6 +140,14 @@ private:
                    plugin.name, plugin.version);
             return;
         }
+        const auto same_name = std::find_if(set_.loaded.begin(), set_.loaded.end(),
+                                            [&](const LoadedPlugin& other) { return other.name == plugin.name; });
+        if (same_name != set_.loaded.end()) {
+            reject(path, "a plugin named '" + plugin.name + "' is already loaded from " + same_name->path +
+                             "; remove one copy so its checks run once",
+                   plugin.name, plugin.version);
+            return;
+        }
         if (auto reason = register_checks(plugin); !reason.empty()) {
             reject(path, reason, plugin.name, plugin.version);
             return;
