@@ -137,10 +137,10 @@ std::optional<std::size_t> letter_column(const std::string& letters, const Table
 }
 
 std::optional<std::size_t> header_column(const std::string& header, const Table& table, std::size_t row) {
-    const auto wanted = normalise_header(header);
+    const auto expected = normalise_header(header);
     for (std::size_t column = 0; column < table.rows[row].size(); ++column) {
         const auto& cell = table.rows[row][column];
-        if (cell.type == CellType::text && normalise_header(cell.text) == wanted) return column;
+        if (cell.type == CellType::text && normalise_header(cell.text) == expected) return column;
     }
     return std::nullopt;
 }

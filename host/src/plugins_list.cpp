@@ -333,7 +333,7 @@ int run_plugins_list(const std::vector<std::string>& arguments) {
         return exit_cannot_run;
     }
 
-    // Paths are shown absolute, so that the list says which file is meant
+    // Paths are shown absolute, so that the list names the exact file
     // wherever it is read.
     plugin_folders.insert(plugin_folders.begin(), builtin_plugin_folder());
     rule_folders.insert(rule_folders.begin(), builtin_rules_folder());

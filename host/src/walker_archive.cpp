@@ -106,7 +106,7 @@ std::string single_file_name(const std::string& archive_name) {
 }
 
 // Returns whether the archive starts with a zip local file header ("PK\3\4"),
-// that is, whether it holds at least one entry.
+// that is, whether it contains at least one entry.
 bool starts_with_local_header(const ArchiveSource& source) {
     constexpr std::string_view signature("PK\x03\x04", 4);
     if (source.file_name.empty()) return std::string_view(source.bytes).starts_with(signature);

@@ -1,8 +1,8 @@
 // C1.1 GCSE standard equivalent: every trainee has mathematics at a
 // standard equivalent to GCSE grade 4, and trainees for ages 3 to 11 also a
-// science. A record with one GCSE grade is compared with gcse.min_grade;
-// other wordings (equivalency tests, UK ENIC statements) are judged by the
-// rule pack's gcse.accepted and gcse.below patterns.
+// science. A record with one GCSE grade is compared with gcse.min_grade.
+// Other wordings, such as equivalency tests and UK ENIC statements, are
+// judged by the rule pack's gcse.accepted and gcse.below patterns.
 
 #include <algorithm>
 #include <cctype>
@@ -54,8 +54,8 @@ std::vector<std::string> grade_tokens(const std::string& text) {
     return tokens;
 }
 
-// Returns the one grade a record gives: a lone digit, or a letter that stands
-// alone, follows "grade", or ends a record that names a GCSE or O level.
+// Returns the one grade a record gives: a lone digit, or a letter that is
+// the whole record, follows "grade", or ends a record that names a GCSE or O level.
 // Returns nothing when the record gives no grade or several different ones.
 std::optional<GradeRange> grade_in(const std::string& text) {
     const auto tokens = grade_tokens(text);
@@ -129,9 +129,9 @@ private:
         return finding;
     }
 
-    // Judges one record: a single grade is compared with the minimum; other
-    // records pass when the rule pack accepts them and fail when it lists
-    // them as below, and go to a person when they match both or neither.
+    // Judges one record. A single grade is compared with the minimum. Other
+    // records pass when the rule pack accepts them, fail when it lists them
+    // as below, and go to a person when they match both lists or neither.
     static Verdict judge(const std::string& subject, const iqts::Fact* fact, const iqts::CheckContext& context) {
         if (!fact) return {Status::missing, "no " + subject + " grade or equivalence recorded"};
         const auto& text = fact->value.text;

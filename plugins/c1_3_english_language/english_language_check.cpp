@@ -108,8 +108,8 @@ private:
             return {Status::review, test + " '" + as_written + "' is not a score; write the overall result, e.g. 6.5",
                     evidence, false};
         }
-        // An IELTS band runs from 0 to 9 in half bands; anything else is a
-        // typing error or another test's score, and a person must look.
+        // An IELTS band runs from 0 to 9 in half bands. Any other value is a
+        // typing error or another test's score, so a person must check it.
         const bool band = test.rfind("IELTS", 0) == 0;
         const bool half_band = std::fabs(*score * 2 - std::round(*score * 2)) < 1e-9;
         if (*score < 0 || written_negative(as_written) || (band && (*score > 9 || !half_band))) {

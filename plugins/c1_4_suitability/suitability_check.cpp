@@ -108,8 +108,8 @@ private:
 
     // Returns the inspection date as a day number, or today when none is given.
     static long reference_day(const iqts::CheckContext& context) {
-        const auto given = evidence::dates_in(context.inspection_date);
-        if (!given.empty()) return given.front();
+        const auto inspection = evidence::dates_in(context.inspection_date);
+        if (!inspection.empty()) return inspection.front();
         const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
         return static_cast<long>(now.time_since_epoch().count());
     }

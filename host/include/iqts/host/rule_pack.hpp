@@ -22,7 +22,7 @@ struct FieldSynonyms {
 
 // A register whose columns a provider names in a rules file because the
 // header synonyms miss them (the `registers:` section). `file` is a glob on
-// the file name, or on the whole path when it holds a '/'; `table` names the
+// the file name, or on the whole path when it contains a '/'; `table` names the
 // sheet (empty: every table of the file); `header_row` is the sheet's 1-based
 // row of headers (0: found as usual); `columns` maps a canonical field to its
 // header as written or to a column letter ("F").

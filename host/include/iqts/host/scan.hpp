@@ -16,7 +16,7 @@
 
 namespace iqts::host {
 
-// Where a scan has got to, passed to ScanOptions::progress.
+// The progress of a running scan, passed to ScanOptions::progress.
 struct ScanProgress {
     std::size_t files_done = 0;      // evidence files extracted so far
     std::size_t files_found = 0;     // evidence files the walk has found so far
