@@ -44,34 +44,36 @@ TEST(ExtractCache, StoredEntryLoadsWithoutPath) {
     const TempDir folder;
     ExtractCache cache(folder.path().string(), 1 << 30);
     const auto extraction = real_docx();
-    const auto key = ExtractCache::key(FileKind::docx, "bytes", ExtractLimits{});
+    const auto key = ExtractCache::key("bytes", "file.docx", ExtractLimits{});
 
-    cache.store(key, extraction);
+    cache.store(key, FileKind::docx, extraction);
     const auto loaded = cache.load(key);
 
     ASSERT_TRUE(loaded.has_value());
-    EXPECT_EQ(loaded->document.path, "");
-    EXPECT_EQ(encode_extraction(*loaded), encoded_without_path(extraction));
+    EXPECT_EQ(loaded->kind, FileKind::docx);
+    EXPECT_EQ(loaded->extraction.document.path, "");
+    EXPECT_EQ(encode_extraction(loaded->extraction), encoded_without_path(extraction));
 }
 
 TEST(ExtractCache, AbsentEntryIsMiss) {
     const TempDir folder;
     ExtractCache cache(folder.path().string(), 1 << 30);
 
-    EXPECT_FALSE(cache.load(ExtractCache::key(FileKind::txt, "never stored", ExtractLimits{})).has_value());
+    EXPECT_FALSE(cache.load(ExtractCache::key("never stored", "file.txt", ExtractLimits{})).has_value());
     EXPECT_EQ(cache.counts().misses, 1u);
 }
 
-TEST(ExtractCache, KeyDependsOnBytesKindAndLimits) {
+TEST(ExtractCache, KeyDependsOnBytesExtensionAndLimits) {
     const ExtractLimits limits;
     ExtractLimits less_text;
     less_text.max_text_bytes = 1024;
-    const auto key = ExtractCache::key(FileKind::txt, "same", limits);
+    const auto key = ExtractCache::key("same", "file.txt", limits);
 
-    EXPECT_EQ(ExtractCache::key(FileKind::txt, "same", limits), key);
-    EXPECT_NE(ExtractCache::key(FileKind::txt, "other", limits), key);
-    EXPECT_NE(ExtractCache::key(FileKind::md, "same", limits), key);
-    EXPECT_NE(ExtractCache::key(FileKind::txt, "same", less_text), key);
+    EXPECT_EQ(ExtractCache::key("same", "file.txt", limits), key);
+    EXPECT_NE(ExtractCache::key("other", "file.txt", limits), key);
+    EXPECT_NE(ExtractCache::key("same", "file.md", limits), key);
+    EXPECT_EQ(ExtractCache::key("same", "Other name.TXT", limits), key);
+    EXPECT_NE(ExtractCache::key("same", "file.txt", less_text), key);
     EXPECT_EQ(key.size(), 64u);
 }
 
@@ -79,27 +81,27 @@ TEST(ExtractCache, TruncatedEntryIsIgnoredAndRebuilt) {
     const TempDir folder;
     ExtractCache cache(folder.path().string(), 1 << 30);
     const auto extraction = real_docx();
-    const auto key = ExtractCache::key(FileKind::docx, "truncated", ExtractLimits{});
-    cache.store(key, extraction);
+    const auto key = ExtractCache::key("truncated", "file.docx", ExtractLimits{});
+    cache.store(key, FileKind::docx, extraction);
     const auto path = cache.entry_path(key);
     const auto size = fs::file_size(path);
 
     for (const auto length : {std::uintmax_t{0}, std::uintmax_t{40}, size / 2, size - 1}) {
         fs::resize_file(path, length);
         EXPECT_FALSE(cache.load(key).has_value()) << "entry cut to " << length << " bytes";
-        cache.store(key, extraction);
+        cache.store(key, FileKind::docx, extraction);
     }
 
     EXPECT_EQ(cache.counts().invalid, 4u);
     ASSERT_TRUE(cache.load(key).has_value());
-    EXPECT_EQ(encode_extraction(*cache.load(key)), encoded_without_path(extraction));
+    EXPECT_EQ(encode_extraction(cache.load(key)->extraction), encoded_without_path(extraction));
 }
 
 TEST(ExtractCache, FlippedByteIsIgnored) {
     const TempDir folder;
     ExtractCache cache(folder.path().string(), 1 << 30);
-    const auto key = ExtractCache::key(FileKind::docx, "flipped", ExtractLimits{});
-    cache.store(key, real_docx());
+    const auto key = ExtractCache::key("flipped", "file.docx", ExtractLimits{});
+    cache.store(key, FileKind::docx, real_docx());
     const auto path = cache.entry_path(key);
     const auto original = iqts::test::read_file(path);
 
@@ -119,9 +121,9 @@ TEST(ExtractCache, FlippedByteIsIgnored) {
 TEST(ExtractCache, EntryForAnotherKeyIsIgnored) {
     const TempDir folder;
     ExtractCache cache(folder.path().string(), 1 << 30);
-    const auto key = ExtractCache::key(FileKind::txt, "one", ExtractLimits{});
-    const auto other = ExtractCache::key(FileKind::txt, "two", ExtractLimits{});
-    cache.store(key, real_docx());
+    const auto key = ExtractCache::key("one", "file.txt", ExtractLimits{});
+    const auto other = ExtractCache::key("two", "file.txt", ExtractLimits{});
+    cache.store(key, FileKind::docx, real_docx());
 
     fs::copy_file(cache.entry_path(key), cache.entry_path(other));
 
@@ -133,11 +135,11 @@ TEST(ExtractCache, TrimRemovesLeastRecentlyUsed) {
     const Extraction extraction = real_docx();
     std::vector<std::string> keys;
     for (const auto* text : {"oldest", "middle", "newest"}) {
-        keys.push_back(ExtractCache::key(FileKind::txt, text, ExtractLimits{}));
+        keys.push_back(ExtractCache::key(text, "file.txt", ExtractLimits{}));
     }
     {
         ExtractCache writer(folder.path().string(), 1 << 30);
-        for (const auto& key : keys) writer.store(key, extraction);
+        for (const auto& key : keys) writer.store(key, FileKind::docx, extraction);
     }
     const auto now = fs::file_time_type::clock::now();
     for (std::size_t i = 0; i < keys.size(); ++i) {
@@ -158,8 +160,8 @@ TEST(ExtractCache, FolderAndEntriesArePrivate) {
     const TempDir parent;
     const auto folder = parent / "cache";
     ExtractCache cache(folder.string(), 1 << 30);
-    const auto key = ExtractCache::key(FileKind::txt, "private", ExtractLimits{});
-    cache.store(key, real_docx());
+    const auto key = ExtractCache::key("private", "file.txt", ExtractLimits{});
+    cache.store(key, FileKind::docx, real_docx());
 
     struct stat folder_status {};
     struct stat entry_status {};

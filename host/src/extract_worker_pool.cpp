@@ -105,33 +105,35 @@ void ExtractionPool::work() {
 }
 
 ExtractionPool::Outcome ExtractionPool::extract_file(EvidenceFile& file, ExtractWorker* worker) {
-    const auto kind = sniff(file.bytes, file.name);
     Outcome outcome;
     outcome.extracted = true;
-    outcome.record = record_of(file, kind);
     if (file.bytes.empty()) {
         // An empty file is a failed upload or save, not a document without text.
+        outcome.record = record_of(file, sniff(file.bytes, file.name));
         outcome.record.status = FileStatus::unreadable;
         outcome.record.reason = "empty file (0 bytes); upload or save it again";
         return outcome;
     }
 
     std::string key;
-    std::optional<Extraction> cached;
+    std::optional<CachedExtraction> cached;
     if (options_.cache) {
-        key = ExtractCache::key(kind, file.bytes, options_.extract_limits);
+        key = ExtractCache::key(file.bytes, file.name, options_.extract_limits);
         cached = options_.cache->load(key);
     }
+    // A hit knows its kind, which spares sniffing a zip's part names.
+    const auto kind = cached ? cached->kind : sniff(file.bytes, file.name);
+    outcome.record = record_of(file, kind);
 
     WorkerResult result;
     if (cached) {
-        result.extraction = std::move(*cached);
+        result.extraction = std::move(cached->extraction);
     } else if (worker) {
         result = worker->extract(kind, file.path, file.bytes);
     } else {
         result = extract_in_process(options_.extract_function, kind, file.path, file.bytes, options_.extract_limits);
     }
-    if (options_.cache && !cached && result.complete) options_.cache->store(key, result.extraction);
+    if (options_.cache && !cached && result.complete) options_.cache->store(key, kind, result.extraction);
 
     outcome.record.status = result.extraction.status;
     outcome.record.reason = std::move(result.extraction.reason);

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "iqts/host/extract.hpp"
+#include "iqts/host/sniff.hpp"
 
 namespace iqts::host {
 
@@ -15,7 +16,14 @@ namespace iqts::host {
 // extractor gives a different Document for the same bytes, so that entries
 // written by older code are no longer found. The cache key also contains
 // the scanner's version.
-constexpr unsigned extractor_version = 1;
+constexpr unsigned extractor_version = 2;
+
+// A stored extraction and the kind `sniff` gave its file, so that a hit
+// needs neither the extractor nor the sniffing.
+struct CachedExtraction {
+    FileKind kind = FileKind::unknown;
+    Extraction extraction;
+};
 
 // Returns $XDG_CACHE_HOME/iqts-scan, else $HOME/.cache/iqts-scan, or an
 // empty string when neither variable is set to an absolute path.
@@ -36,18 +44,20 @@ public:
     ExtractCache(std::string folder, std::uint64_t max_bytes);
 
     // Returns the key of a file: SHA-256, in hex, of the scanner and
-    // extractor versions, the file kind, the limits that change what an
-    // extractor returns, and the bytes.
-    static std::string key(FileKind kind, std::string_view bytes, const ExtractLimits& limits);
+    // extractor versions, the limits that change what an extractor returns,
+    // the extension of `name` (which `sniff` reads to tell text formats
+    // apart) and the bytes.
+    static std::string key(std::string_view bytes, std::string_view name, const ExtractLimits& limits);
 
-    // Returns the stored extraction, with an empty document path, or nothing
-    // when there is no valid entry. A hit marks the entry as recently used.
-    std::optional<Extraction> load(const std::string& key);
+    // Returns the stored extraction, with an empty document path, and its
+    // kind, or nothing when there is no valid entry. A hit marks the entry
+    // as recently used.
+    std::optional<CachedExtraction> load(const std::string& key);
 
-    // Stores `extraction` without its document path. A failure to write is
-    // counted and not thrown, because the scan does not depend on the cache.
-    // Throws only std::bad_alloc.
-    void store(const std::string& key, const Extraction& extraction);
+    // Stores `extraction` and `kind` without the document path. A failure to
+    // write is counted and not thrown, because the scan does not depend on
+    // the cache. Throws only std::bad_alloc.
+    void store(const std::string& key, FileKind kind, const Extraction& extraction);
 
     // Removes the least recently used entries until the entries take at
     // most max_bytes, and removes temporary files left by interrupted
