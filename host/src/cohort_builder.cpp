@@ -20,33 +20,54 @@ std::size_t word_count(const std::string& text) {
     return static_cast<std::size_t>(std::count(text.begin(), text.end(), ' ')) + (text.empty() ? 0 : 1);
 }
 
-bool contains_words(const std::string& header, const std::string& synonym) {
-    const auto padded_header = " " + header + " ";
-    return padded_header.find(" " + synonym + " ") != std::string::npos;
-}
-
-// Returns the field a header cell names: an exact synonym first, otherwise
-// the longest synonym of two or more words that the header contains.
-std::optional<std::string> match_field(const std::string& header, const std::vector<FieldSynonyms>& fields) {
-    const auto normalised = normalise_header(header);
-    if (normalised.empty()) return std::nullopt;
-    for (const auto& field : fields) {
-        for (const auto& synonym : field.synonyms) {
-            if (synonym == normalised) return field.field;
-        }
-    }
-    std::optional<std::string> best;
-    std::size_t best_length = 0;
-    for (const auto& field : fields) {
-        for (const auto& synonym : field.synonyms) {
-            if (word_count(synonym) >= 2 && synonym.size() > best_length && contains_words(normalised, synonym)) {
-                best = field.field;
-                best_length = synonym.size();
+// The fields of the rule pack, matched against header cells. The same
+// headers come back in every register of a cohort (each trainee's workbook
+// has the same columns), so each header text is matched once.
+class HeaderFields {
+public:
+    explicit HeaderFields(const std::vector<FieldSynonyms>& fields) {
+        for (const auto& field : fields) {
+            for (const auto& synonym : field.synonyms) {
+                exact_.emplace(synonym, field.field);    // the first field to claim a synonym keeps it
+                if (word_count(synonym) >= 2) phrases_.push_back({" " + synonym + " ", synonym.size(), field.field});
             }
         }
     }
-    return best;
-}
+
+    // Returns the field a header cell names: an exact synonym first,
+    // otherwise the longest synonym of two or more words that the header
+    // contains.
+    const std::optional<std::string>& field_of(const std::string& header) const {
+        const auto known = memo_.find(header);
+        if (known != memo_.end()) return known->second;
+        return memo_.emplace(header, match(normalise_header(header))).first->second;
+    }
+
+private:
+    struct Phrase {
+        std::string padded;    // the synonym with a space on each side
+        std::size_t length;
+        std::string field;
+    };
+
+    std::optional<std::string> match(const std::string& normalised) const {
+        if (normalised.empty()) return std::nullopt;
+        const auto exact = exact_.find(normalised);
+        if (exact != exact_.end()) return exact->second;
+        const auto padded = " " + normalised + " ";
+        const Phrase* best = nullptr;
+        for (const auto& phrase : phrases_) {
+            if ((!best || phrase.length > best->length) && padded.find(phrase.padded) != std::string::npos) {
+                best = &phrase;
+            }
+        }
+        return best ? std::optional<std::string>(best->field) : std::nullopt;
+    }
+
+    std::unordered_map<std::string, std::string> exact_;
+    std::vector<Phrase> phrases_;
+    mutable std::unordered_map<std::string, std::optional<std::string>> memo_;
+};
 
 bool has_field(const ColumnMap& map, const std::string& field) {
     return std::any_of(map.fields.begin(), map.fields.end(), [&](const auto& entry) { return entry.second == field; });
@@ -58,13 +79,13 @@ bool identifies_person(const ColumnMap& map) {
 }
 
 // Maps the header cells of one row to fields by their synonyms, each field once.
-ColumnMap map_header_row(const Table& table, std::size_t row, const std::vector<FieldSynonyms>& fields) {
+ColumnMap map_header_row(const Table& table, std::size_t row, const HeaderFields& fields) {
     ColumnMap map;
     map.header_row = row;
     for (std::size_t column = 0; column < table.rows[row].size(); ++column) {
         const auto& cell = table.rows[row][column];
         if (cell.type != CellType::text) continue;
-        const auto field = match_field(cell.text, fields);
+        const auto& field = fields.field_of(cell.text);
         if (field && !has_field(map, *field)) map.fields[column] = *field;
     }
     return map;
@@ -72,7 +93,7 @@ ColumnMap map_header_row(const Table& table, std::size_t row, const std::vector<
 
 // Picks the header row: the row among the first rows with the most distinct
 // recognised fields, at least two, one of which identifies a person.
-std::optional<ColumnMap> find_header(const Table& table, const std::vector<FieldSynonyms>& fields) {
+std::optional<ColumnMap> find_header(const Table& table, const HeaderFields& fields) {
     std::optional<ColumnMap> best;
     std::size_t best_score = 1;
     const auto rows = std::min(table.rows.size(), header_search_rows);
@@ -153,7 +174,7 @@ struct PinnedHeader {
 // Finds the header row a pin means: the row it names, else the row holding
 // most of its pinned headers, else the row the synonyms find.
 std::optional<std::size_t> pinned_header_row(const RegisterPin& pin, const Table& table,
-                                             const std::vector<FieldSynonyms>& fields) {
+                                             const HeaderFields& fields) {
     if (pin.header_row > 0) {
         const auto row = pin.header_row - 1 - table.first_row;
         if (row < 0 || static_cast<std::size_t>(row) >= table.rows.size()) return std::nullopt;
@@ -176,7 +197,7 @@ std::optional<std::size_t> pinned_header_row(const RegisterPin& pin, const Table
     return table.rows.empty() ? std::nullopt : std::optional<std::size_t>(likeliest_header_row(table));
 }
 
-PinnedHeader apply_pin(const RegisterPin& pin, const Table& table, const std::vector<FieldSynonyms>& fields) {
+PinnedHeader apply_pin(const RegisterPin& pin, const Table& table, const HeaderFields& fields) {
     const auto where = "the register pinned at " + pin.position;
     const auto row = pinned_header_row(pin, table, fields);
     if (!row) {
@@ -312,7 +333,7 @@ void report_disagreements(const Person& trainee, std::vector<Disagreement>& disa
 class CohortBuilder {
 public:
     explicit CohortBuilder(const LoadedRulePack& rules)
-        : rules_(rules), fields_(rules.fields()), pin_used_(rules.registers().size(), false) {}
+        : rules_(rules), fields_(rules.fields()), header_fields_(fields_), pin_used_(rules.registers().size(), false) {}
 
     // Reads every table of a document. A workbook named as a register whose
     // tables all fail to match is reported once, for its likeliest sheet.
@@ -339,7 +360,7 @@ private:
                                       [&](const auto& p) { return pin_applies(p, document, table); });
         if (pin != pins.end()) {
             pin_used_[static_cast<std::size_t>(pin - pins.begin())] = true;
-            auto pinned = apply_pin(*pin, table, fields_);
+            auto pinned = apply_pin(*pin, table, header_fields_);
             if (!pinned.map) {
                 cohort_.problems.push_back(
                     Finding{Status::error, "", pinned.problem, {Evidence{document.path, table.name}}});
@@ -347,7 +368,7 @@ private:
             }
             map = std::move(pinned.map);
         } else {
-            map = find_header(table, fields_);
+            map = find_header(table, header_fields_);
         }
         if (!map) return false;
         const bool lists_trainees = has_field(*map, "trainee_id") || has_field(*map, "trainee_name") ||
@@ -476,6 +497,7 @@ private:
 
     const LoadedRulePack& rules_;
     const std::vector<FieldSynonyms>& fields_;
+    HeaderFields header_fields_;
     std::vector<bool> pin_used_;
     Cohort cohort_;
     People trainees_{cohort_.trainees};
