@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -418,18 +419,30 @@ std::vector<std::string> export_paths(const EvidenceIndex& index) {
 
 // Returns the path of the first document whose title property, or file with
 // a name (without extension), equals `title` once normalised.
-std::string match_title(const EvidenceIndex& index, const std::string& grid_path, const std::vector<std::string>& paths,
-                        const std::string& title) {
-    const std::string wanted = normalise_words(title);
-    if (wanted.empty()) return {};
-    for (const auto& document : index.documents()) {
-        if (document.path != grid_path && normalise_words(document.title) == wanted) return document.path;
+// The documents and files of the export by normalised title and file
+// name, for rows that give a title and no link. A document's own title
+// property comes first, then file names; among equals, the first wins.
+class TitleIndex {
+public:
+    TitleIndex(const EvidenceIndex& index, const std::string& grid_path, const std::vector<std::string>& paths) {
+        for (const auto& document : index.documents()) {
+            if (document.path != grid_path) by_title_.emplace(normalise_words(document.title), document.path);
+        }
+        for (const auto& path : paths) by_name_.emplace(normalise_words(file_stem(file_name(path))), path);
     }
-    for (const auto& path : paths) {
-        if (normalise_words(file_stem(file_name(path))) == wanted) return path;
+
+    std::string find(const std::string& title) const {
+        const std::string wanted = normalise_words(title);
+        if (wanted.empty()) return {};
+        if (const auto found = by_title_.find(wanted); found != by_title_.end()) return found->second;
+        if (const auto found = by_name_.find(wanted); found != by_name_.end()) return found->second;
+        return {};
     }
-    return {};
-}
+
+private:
+    std::unordered_map<std::string, std::string> by_title_;
+    std::unordered_map<std::string, std::string> by_name_;
+};
 
 void add_candidates(std::vector<std::string>& candidates, const std::vector<std::string>& more) {
     for (const auto& path : more) {
@@ -440,13 +453,14 @@ void add_candidates(std::vector<std::string>& candidates, const std::vector<std:
 
 // Resolves one written row: its link when it has one, otherwise its title.
 // Returns the row and, when it is broken, the reason.
-std::pair<GridRow, std::string> resolve_row(const EvidenceIndex& index, const std::string& grid_path,
-                                            const std::vector<std::string>& paths, const WrittenRow& written) {
+std::pair<GridRow, std::string> resolve_row(const TitleIndex& titles, const LinkResolver& links,
+                                            const std::string& grid_path, const std::vector<std::string>& paths,
+                                            const WrittenRow& written) {
     GridRow row{written.criterion, written.title, written.link, "broken", "", {}, written.location};
     std::string reason;
-    const std::string by_title = match_title(index, grid_path, paths, written.title);
+    const std::string by_title = titles.find(written.title);
     if (!written.link.empty()) {
-        const auto resolution = resolve_link(written.link, grid_path, paths);
+        const auto resolution = links.resolve(written.link, grid_path);
         if (resolution.resolved) {
             row.status = "resolved";
             row.resolved_path = resolution.path;
@@ -486,9 +500,11 @@ GridReading read_grid(const EvidenceIndex& index, const std::vector<CriterionDef
             if (path != reading.grid.path) others.push_back(path);
         }
 
+        const TitleIndex titles(index, reading.grid.path, others);
+        const LinkResolver links(others);
         for (const auto& table : tables) {
             for (const auto& written : read_rows(table, matcher)) {
-                auto [row, reason] = resolve_row(index, reading.grid.path, others, written);
+                auto [row, reason] = resolve_row(titles, links, reading.grid.path, others, written);
                 reading.grid.rows.push_back(std::move(row));
                 reading.reasons.push_back(std::move(reason));
             }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -201,6 +202,53 @@ ParsedLink parse_link(std::string_view link) {
     return parsed;
 }
 
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    a = a.substr(0, 200);
+    b = b.substr(0, 200);
+    std::vector<std::size_t> previous(b.size() + 1);
+    std::vector<std::size_t> current(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        current[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+        }
+        std::swap(previous, current);
+    }
+    return previous[b.size()];
+}
+
+std::set<std::string> word_set(const std::string& normalised) {
+    const auto words = grid_detail::split_words(normalised);
+    return {words.begin(), words.end()};
+}
+
+// Removes an archive extension, so that a zipped "iQTS inspection – March
+// 2027.zip" counts as the folder it was made from.
+std::string without_archive_extension(const std::string& name) {
+    static const RE2 archive(R"((?i)(.*?)\.(zip|7z|tar|tgz|tar\.gz|tar\.xz|tar\.bz2))");
+    std::string stem;
+    return RE2::FullMatch(name, archive, &stem) ? stem : name;
+}
+
+bool is_inspection_folder_name(const std::string& name) {
+    static const RE2 pattern(
+        "(?i)\\s*iqts[\\s_-]*inspection\\s*(?:[-:\u2010\u2011\u2012\u2013\u2014\u2015\u2212]\\s*)?"
+        "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+        "oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?\\s+[0-9]{4}\\s*");
+    return RE2::FullMatch(without_archive_extension(name), pattern);
+}
+
+bool is_inside(const std::string& path, const std::string& folder) {
+    return path.size() > folder.size() && path.starts_with(folder) &&
+           (path[folder.size()] == '/' || path.compare(folder.size(), 2, "!/") == 0);
+}
+
+}  // namespace
+
+namespace grid_detail {
+
 // Every file of the export and every folder that holds one, looked up by
 // lower-case path components.
 class ExportTree {
@@ -273,53 +321,15 @@ private:
     std::multimap<std::string, std::size_t> by_name_;
 };
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    a = a.substr(0, 200);
-    b = b.substr(0, 200);
-    std::vector<std::size_t> previous(b.size() + 1);
-    std::vector<std::size_t> current(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        current[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-        }
-        std::swap(previous, current);
-    }
-    return previous[b.size()];
-}
+}  // namespace grid_detail
 
-std::set<std::string> word_set(const std::string& normalised) {
-    const auto words = grid_detail::split_words(normalised);
-    return {words.begin(), words.end()};
-}
+LinkResolver::LinkResolver(const std::vector<std::string>& paths)
+    : tree_(std::make_unique<grid_detail::ExportTree>(paths)) {}
 
-// Removes an archive extension, so that a zipped "iQTS inspection – March
-// 2027.zip" counts as the folder it was made from.
-std::string without_archive_extension(const std::string& name) {
-    static const RE2 archive(R"((?i)(.*?)\.(zip|7z|tar|tgz|tar\.gz|tar\.xz|tar\.bz2))");
-    std::string stem;
-    return RE2::FullMatch(name, archive, &stem) ? stem : name;
-}
+LinkResolver::~LinkResolver() = default;
 
-bool is_inspection_folder_name(const std::string& name) {
-    static const RE2 pattern(
-        "(?i)\\s*iqts[\\s_-]*inspection\\s*(?:[-:\u2010\u2011\u2012\u2013\u2014\u2015\u2212]\\s*)?"
-        "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
-        "oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?\\s+[0-9]{4}\\s*");
-    return RE2::FullMatch(without_archive_extension(name), pattern);
-}
-
-bool is_inside(const std::string& path, const std::string& folder) {
-    return path.size() > folder.size() && path.starts_with(folder) &&
-           (path[folder.size()] == '/' || path.compare(folder.size(), 2, "!/") == 0);
-}
-
-}  // namespace
-
-LinkResolution resolve_link(const std::string& link, const std::string& grid_path,
-                            const std::vector<std::string>& paths) {
+LinkResolution LinkResolver::resolve(const std::string& link, const std::string& grid_path) const {
+    const auto& tree = *tree_;
     LinkResolution resolution;
     const ParsedLink parsed = parse_link(link);
     if (!parsed.opaque_reason.empty()) {
@@ -331,7 +341,6 @@ LinkResolution resolve_link(const std::string& link, const std::string& grid_pat
         return resolution;
     }
 
-    const ExportTree tree(paths);
     if (parsed.relative) {
         std::vector<std::string> base;
         const auto grid_components = split_virtual(grid_path);
@@ -352,6 +361,11 @@ LinkResolution resolve_link(const std::string& link, const std::string& grid_pat
     }
     resolution.reason = "no file or folder named '" + parsed.components.back() + "' is in the export";
     return resolution;
+}
+
+LinkResolution resolve_link(const std::string& link, const std::string& grid_path,
+                            const std::vector<std::string>& paths) {
+    return LinkResolver(paths).resolve(link, grid_path);
 }
 
 std::vector<std::string> closest_paths(const std::string& wanted, const std::vector<std::string>& paths,

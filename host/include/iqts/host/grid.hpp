@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,25 @@ struct LinkResolution {
 // case-insensitively; the longest matching tail of components wins.
 LinkResolution resolve_link(const std::string& link, const std::string& grid_path,
                             const std::vector<std::string>& paths);
+
+namespace grid_detail {
+class ExportTree;
+}
+
+// resolve_link for many links: the export's files and folders are indexed
+// once, when the resolver is made.
+class LinkResolver {
+public:
+    explicit LinkResolver(const std::vector<std::string>& paths);
+    ~LinkResolver();
+    LinkResolver(const LinkResolver&) = delete;
+    LinkResolver& operator=(const LinkResolver&) = delete;
+
+    LinkResolution resolve(const std::string& link, const std::string& grid_path) const;
+
+private:
+    std::unique_ptr<grid_detail::ExportTree> tree_;
+};
 
 // Returns up to `count` of `paths` whose file names are closest to the file
 // name in `wanted` (a link or an evidence title), best first: shared words
