@@ -353,6 +353,27 @@ TEST(RunCheck, GoodCheckRunsAfterEveryFaultyCheck) {
     EXPECT_EQ(steady.size(), 2u);
 }
 
+TEST(RunChecks, TwoAtOnceGiveTheFindingsOfOneAtATime) {
+    CheckInputs inputs;
+    std::vector<const iqts::Check*> checks;
+    for (const auto& plugin : fixtures().plugins.loaded) {
+        for (const auto& check : plugin.checks) checks.push_back(check.get());
+    }
+    auto options = isolation(std::chrono::seconds(2));
+    options.jobs = 2;
+
+    const auto together = iqts::host::run_checks(checks, inputs.context, options);
+
+    ASSERT_EQ(together.size(), checks.size());
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+        const auto alone = run_check(*checks[i], inputs.context, isolation(std::chrono::seconds(2)));
+        ASSERT_EQ(together[i].size(), alone.size()) << checks[i]->name();
+        for (std::size_t j = 0; j < alone.size(); ++j) {
+            EXPECT_EQ(together[i][j].message, alone[j].message) << checks[i]->name();
+        }
+    }
+}
+
 // ---- Running a check in the host's own process, for debugging.
 
 TEST(RunCheck, InProcessCheckReturnsItsFindings) {

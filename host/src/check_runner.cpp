@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,8 @@
 #include <new>
 #include <sstream>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
@@ -210,51 +213,91 @@ void kill_and_reap(pid_t pid, ChildOutcome& outcome) {
     }
 }
 
-// Reads the child's output until it closes the pipe, then waits for it to
-// exit, all before `deadline`. Reading while the child writes keeps a large
-// record from filling the pipe and blocking both sides.
-ChildOutcome collect(pid_t pid, int fd, Clock::time_point deadline) {
-    ChildOutcome outcome;
+// A check running in a forked child, and what has come back from it.
+struct RunningChild {
+    std::size_t slot = 0;          // the check's position in the batch
+    pid_t pid = -1;
+    int fd = -1;                   // read end of the child's pipe
+    Clock::time_point deadline;
     bool pipe_open = true;
+    bool done = false;
+    ChildOutcome outcome;
+};
+
+void finish_child(RunningChild& child) {
+    child.done = true;
+    ::close(child.fd);
+    child.fd = -1;
+}
+
+// Reads what one child has sent since the last call. A child that sends
+// too much is stopped.
+void read_from(RunningChild& child) {
     char buffer[1 << 16];
-
-    while (true) {
-        const auto remaining = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        if (remaining <= 0) {
-            outcome.timed_out = true;
-            kill_and_reap(pid, outcome);
-            return outcome;
+    const auto got = ::read(child.fd, buffer, sizeof buffer);
+    if (got > 0) {
+        child.outcome.output.append(buffer, static_cast<std::size_t>(got));
+        if (child.outcome.output.size() > max_output_bytes) {
+            child.outcome.output_too_large = true;
+            kill_and_reap(child.pid, child.outcome);
+            finish_child(child);
         }
+    } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+        child.pipe_open = false;
+    }
+}
 
-        if (pipe_open) {
-            pollfd ready{fd, POLLIN, 0};
-            const int count = ::poll(&ready, 1, static_cast<int>(std::min<long long>(remaining, 1000)));
-            if (count <= 0) continue;
-            const auto got = ::read(fd, buffer, sizeof buffer);
-            if (got > 0) {
-                outcome.output.append(buffer, static_cast<std::size_t>(got));
-                if (outcome.output.size() > max_output_bytes) {
-                    outcome.output_too_large = true;
-                    kill_and_reap(pid, outcome);
-                    return outcome;
-                }
-            } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
-                pipe_open = false;
+// Reads the children's output until each closes its pipe, then waits for it
+// to exit, each before its own deadline. Reading while the children write
+// keeps a large record from filling a pipe and blocking both sides. Returns
+// as soon as at least one child is done, or when none is running.
+void collect(std::vector<RunningChild>& children) {
+    const auto done_count = [&] {
+        return std::count_if(children.begin(), children.end(), [](const RunningChild& child) { return child.done; });
+    };
+    const auto done_before = done_count();
+    for (;;) {
+        std::vector<pollfd> ready;
+        std::vector<RunningChild*> polled;
+        auto wait = std::chrono::milliseconds(1000);
+        bool running = false;
+        for (auto& child : children) {
+            if (child.done) continue;
+            const auto remaining = std::chrono::ceil<std::chrono::milliseconds>(child.deadline - Clock::now());
+            if (remaining.count() <= 0) {
+                child.outcome.timed_out = true;
+                kill_and_reap(child.pid, child.outcome);
+                finish_child(child);
+                continue;
             }
-            continue;
+            if (!child.pipe_open) {
+                // The pipe is closed, so the child is about to exit or has exited.
+                const pid_t reaped = ::waitpid(child.pid, &child.outcome.wait_status, WNOHANG);
+                if (reaped == child.pid) {
+                    child.outcome.reaped = true;
+                    finish_child(child);
+                    continue;
+                }
+                if (reaped < 0 && errno != EINTR) {
+                    // No child to wait for (SIGCHLD ignored): judge by the output alone.
+                    finish_child(child);
+                    continue;
+                }
+                wait = std::min(wait, std::chrono::milliseconds(1));
+            } else {
+                ready.push_back(pollfd{child.fd, POLLIN, 0});
+                polled.push_back(&child);
+            }
+            wait = std::min(wait, remaining);
+            running = true;
         }
+        if (!running || done_count() > done_before) return;
 
-        // The pipe is closed, so the child is about to exit or has exited.
-        const pid_t reaped = ::waitpid(pid, &outcome.wait_status, WNOHANG);
-        if (reaped == pid) {
-            outcome.reaped = true;
-            return outcome;
+        const int count = ::poll(ready.data(), ready.size(), static_cast<int>(wait.count()));
+        if (count <= 0) continue;
+        for (std::size_t i = 0; i < ready.size(); ++i) {
+            if (ready[i].revents != 0) read_from(*polled[i]);
         }
-        if (reaped < 0 && errno != EINTR) {
-            // No child to wait for (SIGCHLD ignored): judge by the output alone.
-            return outcome;
-        }
-        ::poll(nullptr, 0, static_cast<int>(std::min<long long>(remaining, 10)));
     }
 }
 
@@ -341,10 +384,13 @@ std::vector<Finding> read_outcome(const Check& check, const CheckContext& contex
     return {error_finding(check, context, "returned malformed output")};
 }
 
-std::vector<Finding> run_isolated(const Check& check, const CheckContext& context, const RunOptions& options) {
+// Forks a child that runs `check` and sends its record through a pipe.
+// Returns the child, or the error finding when it could not start.
+std::variant<RunningChild, Finding> start_child(const Check& check, const CheckContext& context,
+                                                const RunOptions& options) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
-        return {error_finding(check, context, std::string("could not start: pipe failed: ") + std::strerror(errno))};
+        return error_finding(check, context, std::string("could not start: pipe failed: ") + std::strerror(errno));
     }
 
     // Anything buffered now would otherwise be written twice, once by each process.
@@ -353,23 +399,59 @@ std::vector<Finding> run_isolated(const Check& check, const CheckContext& contex
     std::fflush(stdout);
     std::fflush(stderr);
 
-    const auto deadline = Clock::now() + options.timeout;
-    const pid_t pid = ::fork();
-    if (pid < 0) {
+    RunningChild child;
+    child.deadline = Clock::now() + options.timeout;
+    child.pid = ::fork();
+    if (child.pid < 0) {
         const int error = errno;
         ::close(fds[0]);
         ::close(fds[1]);
-        return {error_finding(check, context, std::string("could not start: fork failed: ") + std::strerror(error))};
+        return error_finding(check, context, std::string("could not start: fork failed: ") + std::strerror(error));
     }
-    if (pid == 0) {
+    if (child.pid == 0) {
         ::close(fds[0]);
         run_in_child(check, context, options, fds[1]);
     }
-
     ::close(fds[1]);
-    const auto outcome = collect(pid, fds[0], deadline);
-    ::close(fds[0]);
-    return read_outcome(check, context, options, outcome);
+    child.fd = fds[0];
+    return child;
+}
+
+// Runs the checks in forked children, at most options.jobs at a time, and
+// returns their findings in the order of `checks`. The children are forked
+// from this thread only, and a child's log is passed on when all are done,
+// so the log's order does not depend on which check finished first.
+std::vector<std::vector<Finding>> run_isolated(const std::vector<const Check*>& checks, const CheckContext& context,
+                                               const RunOptions& options) {
+    std::vector<std::vector<Finding>> findings(checks.size());
+    std::vector<RunningChild> finished;
+    std::vector<RunningChild> running;
+    const std::size_t jobs = std::max(1u, options.jobs);
+    std::size_t next = 0;
+    while (next < checks.size() || !running.empty()) {
+        while (next < checks.size() && running.size() < jobs) {
+            auto started = start_child(*checks[next], context, options);
+            if (auto* child = std::get_if<RunningChild>(&started)) {
+                child->slot = next;
+                running.push_back(std::move(*child));
+            } else {
+                findings[next] = {std::move(std::get<Finding>(started))};
+            }
+            ++next;
+        }
+        if (running.empty()) continue;
+        // Waits until at least one child is done, so that another can start.
+        std::vector<RunningChild> batch;
+        batch.swap(running);
+        collect(batch);
+        for (auto& child : batch) (child.done ? finished : running).push_back(std::move(child));
+    }
+    std::sort(finished.begin(), finished.end(),
+              [](const RunningChild& a, const RunningChild& b) { return a.slot < b.slot; });
+    for (const auto& child : finished) {
+        findings[child.slot] = read_outcome(*checks[child.slot], context, options, child.outcome);
+    }
+    return findings;
 }
 
 std::vector<Finding> run_in_process(const Check& check, const CheckContext& context) {
@@ -384,9 +466,16 @@ std::vector<Finding> run_in_process(const Check& check, const CheckContext& cont
 
 }  // namespace
 
+std::vector<std::vector<Finding>> run_checks(const std::vector<const Check*>& checks, const CheckContext& context,
+                                             const RunOptions& options) {
+    if (options.isolate) return run_isolated(checks, context, options);
+    std::vector<std::vector<Finding>> findings;
+    for (const auto* check : checks) findings.push_back(run_in_process(*check, context));
+    return findings;
+}
+
 std::vector<Finding> run_check(const Check& check, const CheckContext& context, const RunOptions& options) {
-    if (options.isolate) return run_isolated(check, context, options);
-    return run_in_process(check, context);
+    return std::move(run_checks({&check}, context, options).front());
 }
 
 }  // namespace iqts::host

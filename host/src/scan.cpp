@@ -132,6 +132,11 @@ std::vector<CriterionResult> evaluate(const LoadedRulePack& rules, const PluginS
     RunOptions run_options;
     run_options.isolate = options.isolate;
     run_options.timeout = options.check_timeout;
+    run_options.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+
+    // Every check first, each with the result it reports to, then one run.
+    std::vector<const Check*> checks;
+    std::vector<std::size_t> result_of;
     for (const auto& plugin : plugins.loaded) {
         for (const auto& check : plugin.checks) {
             const auto id = check->criterion();
@@ -141,18 +146,24 @@ std::vector<CriterionResult> evaluate(const LoadedRulePack& rules, const PluginS
                 position[id] = results.size();
                 results.push_back(CriterionResult{CriterionDefinition{id, 0, id, ""}, Status::pass, {}, {}});
             }
-            auto& result = results[position[id]];
-            result.checks.push_back(check->name());
-            auto findings = run_check(*check, context, run_options);
-            for (auto& finding : findings) result.findings.push_back(std::move(finding));
+            checks.push_back(check.get());
+            result_of.push_back(position[id]);
         }
     }
     // The loader has checked that every declarative rule names a known criterion.
+    std::vector<RuleCheck> rule_checks;
+    rule_checks.reserve(rules.checks().size());
     for (const auto& definition : rules.checks()) {
-        const RuleCheck check(definition);
-        auto& result = results[position.at(definition.criterion)];
-        result.checks.push_back(check.name());
-        for (auto& finding : run_check(check, context, run_options)) result.findings.push_back(std::move(finding));
+        rule_checks.emplace_back(definition);
+        result_of.push_back(position.at(definition.criterion));
+    }
+    for (const auto& check : rule_checks) checks.push_back(&check);
+
+    auto findings = run_checks(checks, context, run_options);
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+        auto& result = results[result_of[i]];
+        result.checks.push_back(checks[i]->name());
+        for (auto& finding : findings[i]) result.findings.push_back(std::move(finding));
     }
 
     attach_disagreements(rules, context.cohort, position, results, log);

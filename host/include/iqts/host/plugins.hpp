@@ -42,6 +42,7 @@ struct RunOptions {
     bool isolate = true;                           // run the check in a forked child
     std::chrono::milliseconds timeout{60'000};     // per check, when isolated
     std::size_t max_memory_bytes = 2ull << 30;     // address space of the child
+    unsigned jobs = 1;                             // children running at once, when isolated
 };
 
 // Runs one check. When isolated, the check runs in a forked child that sends
@@ -49,5 +50,13 @@ struct RunOptions {
 // malformed output becomes one `error` finding that names the check and the
 // cause, so the function does not throw.
 std::vector<Finding> run_check(const Check& check, const CheckContext& context, const RunOptions& options);
+
+// Runs several checks as run_check does and returns their findings in the
+// order of `checks`. Isolated checks run in up to options.jobs children at
+// once, forked from the calling thread, which must be the only thread then
+// running (a child of a threaded process can inherit a lock another thread
+// holds). What the checks log reaches the logger in the order of `checks`.
+std::vector<std::vector<Finding>> run_checks(const std::vector<const Check*>& checks, const CheckContext& context,
+                                             const RunOptions& options);
 
 }  // namespace iqts::host
