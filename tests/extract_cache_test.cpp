@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "iqts/host/document_codec.hpp"
 #include "iqts/host/extract_cache.hpp"
@@ -177,6 +179,7 @@ TEST(ExtractCache, FolderAndEntriesArePrivate) {
 struct CachedRead {
     BuiltIndex index;
     int extracted = 0;
+    int unread = 0;    // files the walker passed on unread, known by their identity
 };
 
 CachedRead read_with_cache(const fs::path& folder, ExtractCache& cache) {
@@ -194,13 +197,18 @@ CachedRead read_with_cache(const fs::path& folder, ExtractCache& cache) {
     {
         ExtractionPool pool(std::move(options), read.index);
         WalkVisitor visitor;
-        visitor.on_file = [&](EvidenceFile&& file) { pool.submit(std::move(file)); };
+        visitor.on_file = [&](EvidenceFile&& file) {
+            if (file.unread) ++read.unread;
+            pool.submit(std::move(file));
+        };
         visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
+        visitor.is_known = [&](const std::string& identity) { return cache.known_key(identity).has_value(); };
         walk({folder.string()}, WalkLimits{}, visitor);
         pool.finish();
     }
     read.index.finish();
     read.extracted = calls;
+    cache.trim();
     return read;
 }
 
@@ -311,3 +319,69 @@ TEST(CacheCommand, CacheInsideExportExitsTwo) {
 }
 
 }  // namespace
+
+TEST(FileIdentity, EmptyWhileTheFileMayStillChange) {
+    const TempDir folder;
+    iqts::test::write_file(folder / "a.txt", "text");
+    struct stat status {};
+    ASSERT_EQ(::stat((folder / "a.txt").c_str(), &status), 0);
+
+    EXPECT_EQ(file_identity(status, status.st_ctim.tv_sec + 1), "");
+    EXPECT_NE(file_identity(status, status.st_ctim.tv_sec + 10), "");
+}
+
+TEST(FileIdentity, ChangesWithSizeAndTimes) {
+    struct stat status {};
+    status.st_size = 10;
+    const auto identity = file_identity(status, 1000);
+    auto longer = status;
+    longer.st_size = 11;
+    auto touched = status;
+    touched.st_ctim.tv_nsec = 1;
+
+    EXPECT_NE(file_identity(longer, 1000), identity);
+    EXPECT_NE(file_identity(touched, 1000), identity);
+}
+
+// A file is known by its identity only a few seconds after it last changed,
+// so this test waits that long once.
+TEST(CachedExtraction, SettledFilesAreKnownWithoutReading) {
+    const TempDir folder;
+    write_three_files(folder);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    const auto cache_folder = (folder / "cache").string();
+    CachedRead cold;
+    {
+        ExtractCache cache(cache_folder, 1 << 30);
+        cold = read_with_cache(folder / "export", cache);
+    }
+
+    ExtractCache reopened(cache_folder, 1 << 30);
+    const auto warm = read_with_cache(folder / "export", reopened);
+    iqts::test::write_file(folder / "export" / "a.txt", "first fil!");
+    const auto changed = read_with_cache(folder / "export", reopened);
+
+    EXPECT_EQ(cold.unread, 0);
+    EXPECT_EQ(warm.unread, 3);
+    EXPECT_EQ(warm.extracted, 0);
+    EXPECT_EQ(all_documents(warm.index), all_documents(cold.index));
+    EXPECT_EQ(changed.unread, 2);
+    EXPECT_EQ(changed.extracted, 1);
+    ASSERT_FALSE(changed.index.documents().empty());
+    EXPECT_EQ(changed.index.documents()[0].text(), "first fil!");
+}
+
+TEST(CachedExtraction, UnreadFileWithoutEntryIsReadAgain) {
+    const TempDir folder;
+    write_three_files(folder);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    ExtractCache cache((folder / "cache").string(), 1 << 30);
+    const auto cold = read_with_cache(folder / "export", cache);
+    for (const auto& entry : entries_in(folder / "cache")) fs::resize_file(entry, 10);
+
+    const auto rebuilt = read_with_cache(folder / "export", cache);
+
+    EXPECT_EQ(rebuilt.unread, 3);
+    EXPECT_EQ(rebuilt.extracted, 3);
+    EXPECT_EQ(all_documents(rebuilt.index), all_documents(cold.index));
+}

@@ -417,43 +417,6 @@ std::variant<RunningChild, Finding> start_child(const Check& check, const CheckC
     return child;
 }
 
-// Runs the checks in forked children, at most options.jobs at a time, and
-// returns their findings in the order of `checks`. The children are forked
-// from this thread only, and a child's log is passed on when all are done,
-// so the log's order does not depend on which check finished first.
-std::vector<std::vector<Finding>> run_isolated(const std::vector<const Check*>& checks, const CheckContext& context,
-                                               const RunOptions& options) {
-    std::vector<std::vector<Finding>> findings(checks.size());
-    std::vector<RunningChild> finished;
-    std::vector<RunningChild> running;
-    const std::size_t jobs = std::max(1u, options.jobs);
-    std::size_t next = 0;
-    while (next < checks.size() || !running.empty()) {
-        while (next < checks.size() && running.size() < jobs) {
-            auto started = start_child(*checks[next], context, options);
-            if (auto* child = std::get_if<RunningChild>(&started)) {
-                child->slot = next;
-                running.push_back(std::move(*child));
-            } else {
-                findings[next] = {std::move(std::get<Finding>(started))};
-            }
-            ++next;
-        }
-        if (running.empty()) continue;
-        // Waits until at least one child is done, so that another can start.
-        std::vector<RunningChild> batch;
-        batch.swap(running);
-        collect(batch);
-        for (auto& child : batch) (child.done ? finished : running).push_back(std::move(child));
-    }
-    std::sort(finished.begin(), finished.end(),
-              [](const RunningChild& a, const RunningChild& b) { return a.slot < b.slot; });
-    for (const auto& child : finished) {
-        findings[child.slot] = read_outcome(*checks[child.slot], context, options, child.outcome);
-    }
-    return findings;
-}
-
 std::vector<Finding> run_in_process(const Check& check, const CheckContext& context) {
     try {
         return check.run(context);
@@ -466,12 +429,66 @@ std::vector<Finding> run_in_process(const Check& check, const CheckContext& cont
 
 }  // namespace
 
+struct CheckRun::Children {
+    std::vector<RunningChild> running;
+    std::vector<RunningChild> finished;
+};
+
+CheckRun::CheckRun(std::vector<const Check*> checks, const CheckContext& context, RunOptions options)
+    : checks_(std::move(checks)), context_(context), options_(options), findings_(checks_.size()),
+      children_(std::make_unique<Children>()) {
+    if (options_.isolate) start_more();
+}
+
+CheckRun::~CheckRun() {
+    for (auto& child : children_->running) {
+        if (child.done) continue;
+        kill_and_reap(child.pid, child.outcome);
+        finish_child(child);
+    }
+}
+
+// Forks children for the next checks until options.jobs are running.
+void CheckRun::start_more() {
+    const std::size_t jobs = std::max(1u, options_.jobs);
+    while (next_ < checks_.size() && children_->running.size() < jobs) {
+        auto started = start_child(*checks_[next_], context_, options_);
+        if (auto* child = std::get_if<RunningChild>(&started)) {
+            child->slot = next_;
+            children_->running.push_back(std::move(*child));
+        } else {
+            findings_[next_] = {std::move(std::get<Finding>(started))};
+        }
+        ++next_;
+    }
+}
+
+std::vector<std::vector<Finding>> CheckRun::finish() {
+    if (!options_.isolate) {
+        for (std::size_t i = 0; i < checks_.size(); ++i) findings_[i] = run_in_process(*checks_[i], context_);
+        return std::move(findings_);
+    }
+    auto& running = children_->running;
+    auto& finished = children_->finished;
+    while (!running.empty()) {
+        collect(running);
+        std::vector<RunningChild> still;
+        for (auto& child : running) (child.done ? finished : still).push_back(std::move(child));
+        running.swap(still);
+        start_more();
+    }
+    std::sort(finished.begin(), finished.end(),
+              [](const RunningChild& a, const RunningChild& b) { return a.slot < b.slot; });
+    for (const auto& child : finished) {
+        findings_[child.slot] = read_outcome(*checks_[child.slot], context_, options_, child.outcome);
+    }
+    finished.clear();
+    return std::move(findings_);
+}
+
 std::vector<std::vector<Finding>> run_checks(const std::vector<const Check*>& checks, const CheckContext& context,
                                              const RunOptions& options) {
-    if (options.isolate) return run_isolated(checks, context, options);
-    std::vector<std::vector<Finding>> findings;
-    for (const auto* check : checks) findings.push_back(run_in_process(*check, context));
-    return findings;
+    return CheckRun(checks, context, options).finish();
 }
 
 std::vector<Finding> run_check(const Check& check, const CheckContext& context, const RunOptions& options) {

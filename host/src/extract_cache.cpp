@@ -33,6 +33,7 @@ constexpr std::size_t key_length = 64;
 constexpr std::size_t entry_header_bytes = sizeof entry_magic + 4 + key_length;
 constexpr const char* entry_suffix = ".entry";
 constexpr const char* temporary_prefix = ".tmp-";
+constexpr const char* identities_name = "identities";
 
 // A temporary file older than this was left by an interrupted scan.
 constexpr auto stale_temporary_age = std::chrono::hours(1);
@@ -131,6 +132,76 @@ ExtractCache::ExtractCache(std::string folder, std::uint64_t max_bytes)
     if (!fs::is_directory(path, error)) {
         throw std::runtime_error("the extraction cache folder " + folder_ +
                                  " is not a folder; give another with --cache-dir or use --no-cache");
+    }
+    read_identities();
+}
+
+// The identities file holds one line per file: the identity, a tab and the
+// key. A line of another shape is ignored, so a damaged file costs only a
+// slower scan.
+void ExtractCache::read_identities() {
+    std::string content;
+    if (!read_entry((fs::path(folder_) / identities_name).string(), content)) return;
+    std::size_t start = 0;
+    while (start < content.size()) {
+        auto end = content.find('\n', start);
+        if (end == std::string::npos) end = content.size();
+        const std::string_view line(content.data() + start, end - start);
+        const auto tab = line.find('\t');
+        if (tab != std::string_view::npos && tab > 0) {
+            std::string key(line.substr(tab + 1));
+            if (is_key(key)) identities_.emplace(std::string(line.substr(0, tab)), std::move(key));
+        }
+        start = end + 1;
+    }
+}
+
+std::optional<std::string> ExtractCache::known_key(const std::string& identity) const {
+    const std::lock_guard lock(identities_mutex_);
+    const auto found = identities_.find(identity);
+    if (found == identities_.end()) return std::nullopt;
+    return found->second;
+}
+
+void ExtractCache::remember(const std::string& identity, const std::string& key) {
+    if (identity.empty() || identity.find_first_of("\t\n") != std::string::npos || !is_key(key)) return;
+    const std::lock_guard lock(identities_mutex_);
+    auto& known = identities_[identity];
+    if (known == key) return;
+    known = key;
+    identities_changed_ = true;
+}
+
+// Writes the identities whose entries still exist, through a temporary file
+// renamed into place. A failure only slows the next scan down.
+void ExtractCache::write_identities() {
+    std::string content;
+    {
+        const std::lock_guard lock(identities_mutex_);
+        bool removed = false;
+        for (auto it = identities_.begin(); it != identities_.end();) {
+            struct stat status {};
+            if (::stat(entry_path(it->second).c_str(), &status) != 0) {
+                it = identities_.erase(it);
+                removed = true;
+                continue;
+            }
+            content += it->first + "\t" + it->second + "\n";
+            ++it;
+        }
+        if (!identities_changed_ && !removed) return;
+        identities_changed_ = false;
+    }
+    const auto target = (fs::path(folder_) / identities_name).string();
+    const auto temporary = (fs::path(folder_) / (temporary_prefix + std::string(identities_name) + "-" +
+                                                 std::to_string(::getpid()) + "-" +
+                                                 std::to_string(temporary_counter_++)))
+                               .string();
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return;
+    const bool written = write_whole(fd, content);
+    if (::close(fd) != 0 || !written || std::rename(temporary.c_str(), target.c_str()) != 0) {
+        ::unlink(temporary.c_str());
     }
 }
 
@@ -276,7 +347,10 @@ void ExtractCache::trim() {
         entries.push_back({used, size, it->path()});
         total += size;
     }
-    if (total <= max_bytes_) return;
+    if (total <= max_bytes_) {
+        write_identities();
+        return;
+    }
 
     std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
     for (const auto& entry : entries) {
@@ -287,6 +361,7 @@ void ExtractCache::trim() {
             ++removed_;
         }
     }
+    write_identities();
 }
 
 ExtractCache::Counts ExtractCache::counts() const {

@@ -11,7 +11,7 @@ FileRecord record_of(const EvidenceFile& file, FileKind kind) {
     FileRecord record;
     record.path = file.path;
     record.kind = std::string(to_string(kind));
-    record.size = static_cast<long long>(file.bytes.size());
+    record.size = static_cast<long long>(file.unread ? file.disk_size : file.bytes.size());
     record.modified = file.modified;
     return record;
 }
@@ -107,23 +107,47 @@ void ExtractionPool::work() {
 ExtractionPool::Outcome ExtractionPool::extract_file(EvidenceFile& file, ExtractWorker* worker) {
     Outcome outcome;
     outcome.extracted = true;
-    if (file.bytes.empty()) {
+
+    std::string key;
+    std::optional<CachedExtraction> cached;
+    if (file.unread) {
+        // The walker left unread a file whose identity the cache knows.
+        if (const auto known = options_.cache ? options_.cache->known_key(file.identity) : std::nullopt) {
+            cached = options_.cache->load(*known);
+            if (cached) key = *known;
+        }
+        if (!cached) {
+            std::string error;
+            if (!read_disk_file(file.disk_path, options_.max_file_bytes, file.bytes, error)) {
+                outcome.record = record_of(file, FileKind::unknown);
+                outcome.record.status = FileStatus::unreadable;
+                outcome.record.reason = "cannot be read: " + error;
+                return outcome;
+            }
+            file.unread = false;
+        }
+    }
+    if (!cached && file.bytes.empty()) {
         // An empty file is a failed upload or save, not a document without text.
         outcome.record = record_of(file, sniff(file.bytes, file.name));
         outcome.record.status = FileStatus::unreadable;
         outcome.record.reason = "empty file (0 bytes); upload or save it again";
         return outcome;
     }
-
-    std::string key;
-    std::optional<CachedExtraction> cached;
-    if (options_.cache) {
+    if (!cached && options_.cache) {
         key = ExtractCache::key(file.bytes, file.name, options_.extract_limits);
         cached = options_.cache->load(key);
     }
     // A hit knows its kind, which spares sniffing a zip's part names.
     const auto kind = cached ? cached->kind : sniff(file.bytes, file.name);
     outcome.record = record_of(file, kind);
+    if (is_archive(kind)) {
+        // Only a file that became an archive after the walker passed it on
+        // unread gets here.
+        outcome.record.status = FileStatus::review;
+        outcome.record.reason = "changed while the scan was reading it; scan again";
+        return outcome;
+    }
 
     WorkerResult result;
     if (cached) {
@@ -134,6 +158,7 @@ ExtractionPool::Outcome ExtractionPool::extract_file(EvidenceFile& file, Extract
         result = extract_in_process(options_.extract_function, kind, file.path, file.bytes, options_.extract_limits);
     }
     if (options_.cache && !cached && result.complete) options_.cache->store(key, kind, result.extraction);
+    if (options_.cache && (cached || result.complete)) options_.cache->remember(file.identity, key);
 
     outcome.record.status = result.extraction.status;
     outcome.record.reason = std::move(result.extraction.reason);

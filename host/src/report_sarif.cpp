@@ -149,8 +149,10 @@ void write_sarif(const Report& report, std::ostream& out, const std::string& doc
     root.set("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     root.set("version", "2.1.0");
     root.set("runs", runs);
-    root.stringify(out, 2);
-    out << '\n';
+    // Built in memory because Poco flushes the stream after every line.
+    std::ostringstream buffered;
+    root.stringify(buffered, 2);
+    out << buffered.str() << '\n';
 }
 
 }  // namespace iqts::host

@@ -11,9 +11,8 @@ std::vector<EvidenceItem> find_required_evidence(const EvidenceIndex& index, con
 
         EvidenceItem found{item->second, Status::missing, {}};
         for (const auto& document : index.documents()) {
-            const auto first_line = document.blocks.empty() ? std::string() : document.blocks.front().text;
             if (rules.matches(pattern->second, document.path) || rules.matches(pattern->second, document.title) ||
-                rules.matches(pattern->second, first_line)) {
+                (!document.blocks.empty() && rules.matches(pattern->second, document.blocks.front().text))) {
                 found.paths.push_back(document.path);
             }
         }

@@ -75,12 +75,16 @@ void read_export(const ScanOptions& options, BuiltIndex& index, Logger& log) {
     pool_options.extract_limits = options.extract_limits;
     pool_options.worker_limits = WorkerLimits{options.worker_memory_bytes, options.document_timeout};
     pool_options.cache = cache.get();
+    pool_options.max_file_bytes = options.walk_limits.max_entry_bytes;
     pool_options.progress = options.progress;
 
     ExtractionPool pool(std::move(pool_options), index);
     WalkVisitor visitor;
     visitor.on_file = [&](EvidenceFile&& file) { pool.submit(std::move(file)); };
     visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
+    if (cache) {
+        visitor.is_known = [&cache](const std::string& identity) { return cache->known_key(identity).has_value(); };
+    }
     try {
         walk(options.paths, options.walk_limits, visitor);
     } catch (const std::runtime_error& error) {
@@ -120,53 +124,53 @@ void attach_disagreements(const LoadedRulePack& rules, const Cohort& cohort,
     }
 }
 
-std::vector<CriterionResult> evaluate(const LoadedRulePack& rules, const PluginSet& plugins,
-                                      const CheckContext& context, const ScanOptions& options, Logger& log) {
+// Every check of the scan, each with the criterion result it reports to.
+struct CheckPlan {
     std::vector<CriterionResult> results;
-    std::map<std::string, std::size_t> position;
-    for (const auto& criterion : rules.criteria()) {
-        position[criterion.id] = results.size();
-        results.push_back(CriterionResult{criterion, Status::pass, {}, {}});
-    }
-
-    RunOptions run_options;
-    run_options.isolate = options.isolate;
-    run_options.timeout = options.check_timeout;
-    run_options.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-
-    // Every check first, each with the result it reports to, then one run.
+    std::map<std::string, std::size_t> position;    // criterion id -> index in results
+    std::vector<RuleCheck> rule_checks;             // owns the declarative checks
     std::vector<const Check*> checks;
-    std::vector<std::size_t> result_of;
+    std::vector<std::size_t> result_of;             // for each check, its index in results
+};
+
+void plan_checks(CheckPlan& plan, const LoadedRulePack& rules, const PluginSet& plugins, Logger& log) {
+    for (const auto& criterion : rules.criteria()) {
+        plan.position[criterion.id] = plan.results.size();
+        plan.results.push_back(CriterionResult{criterion, Status::pass, {}, {}});
+    }
     for (const auto& plugin : plugins.loaded) {
         for (const auto& check : plugin.checks) {
             const auto id = check->criterion();
-            if (!position.count(id)) {
+            if (!plan.position.count(id)) {
                 log.log(LogLevel::warning, "plugin " + plugin.path + ": check " + check->name() +
                                                " is for unknown criterion " + id + "; add it to a rules file");
-                position[id] = results.size();
-                results.push_back(CriterionResult{CriterionDefinition{id, 0, id, ""}, Status::pass, {}, {}});
+                plan.position[id] = plan.results.size();
+                plan.results.push_back(CriterionResult{CriterionDefinition{id, 0, id, ""}, Status::pass, {}, {}});
             }
-            checks.push_back(check.get());
-            result_of.push_back(position[id]);
+            plan.checks.push_back(check.get());
+            plan.result_of.push_back(plan.position[id]);
         }
     }
     // The loader has checked that every declarative rule names a known criterion.
-    std::vector<RuleCheck> rule_checks;
-    rule_checks.reserve(rules.checks().size());
+    plan.rule_checks.reserve(rules.checks().size());
     for (const auto& definition : rules.checks()) {
-        rule_checks.emplace_back(definition);
-        result_of.push_back(position.at(definition.criterion));
+        plan.rule_checks.emplace_back(definition);
+        plan.result_of.push_back(plan.position.at(definition.criterion));
     }
-    for (const auto& check : rule_checks) checks.push_back(&check);
+    for (const auto& check : plan.rule_checks) plan.checks.push_back(&check);
+}
 
-    auto findings = run_checks(checks, context, run_options);
-    for (std::size_t i = 0; i < checks.size(); ++i) {
-        auto& result = results[result_of[i]];
-        result.checks.push_back(checks[i]->name());
+// Puts each check's findings under its criterion and decides each criterion's status.
+std::vector<CriterionResult> evaluate(CheckPlan& plan, std::vector<std::vector<Finding>> findings,
+                                      const LoadedRulePack& rules, const Cohort& cohort, Logger& log) {
+    auto& results = plan.results;
+    for (std::size_t i = 0; i < plan.checks.size(); ++i) {
+        auto& result = results[plan.result_of[i]];
+        result.checks.push_back(plan.checks[i]->name());
         for (auto& finding : findings[i]) result.findings.push_back(std::move(finding));
     }
 
-    attach_disagreements(rules, context.cohort, position, results, log);
+    attach_disagreements(rules, cohort, plan.position, results, log);
 
     for (auto& result : results) {
         if (result.checks.empty()) {
@@ -180,7 +184,7 @@ std::vector<CriterionResult> evaluate(const LoadedRulePack& rules, const PluginS
         result.status = Status::pass;
         for (const auto& finding : result.findings) result.status = worst(result.status, finding.status);
     }
-    return results;
+    return std::move(results);
 }
 
 Grid read_compliance_grid(const EvidenceIndex& index, const LoadedRulePack& rules) {
@@ -258,13 +262,25 @@ Report scan(const ScanOptions& options, Logger& log) {
 
     const CheckContext context{index, cohort, *rules, log, options.inspection_date};
 
+    CheckPlan plan;
+    plan_checks(plan, *rules, plugins, log);
+    RunOptions run_options;
+    run_options.isolate = options.isolate;
+    run_options.timeout = options.check_timeout;
+    run_options.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+
     Report report;
     report.tool_version = IQTS_VERSION;
     report.export_paths = options.paths;
-    report.criteria = evaluate(*rules, plugins, context, options, log);
+    {
+        // The first checks run in their children while this process reads
+        // the required evidence and the grid.
+        CheckRun run(plan.checks, context, run_options);
+        report.evidence = find_required_evidence(index, *rules);
+        report.grid = read_compliance_grid(index, *rules);
+        report.criteria = evaluate(plan, run.finish(), *rules, cohort, log);
+    }
     apply_waivers(report.criteria, waivers, options.inspection_date.empty() ? today() : options.inspection_date);
-    report.evidence = find_required_evidence(index, *rules);
-    report.grid = read_compliance_grid(index, *rules);
     if (!options.inspection_date.empty()) {
         try {
             report.deadline = compute_deadline(options.inspection_date, today(), index);

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -56,12 +57,20 @@ bool WalkContext::fits_total(std::uint64_t more) const {
     return total_bytes + more <= limits.max_total_bytes;
 }
 
-void WalkContext::deliver(std::string path, std::string name, std::string bytes, std::string modified, int depth) {
+void WalkContext::deliver(std::string path, std::string name, std::string bytes, std::string modified, int depth,
+                          std::string identity) {
     total_bytes += bytes.size();
     const FileKind kind = sniff(bytes, name);
     if (!is_archive(kind)) {
         if (visitor.on_file) {
-            visitor.on_file(EvidenceFile{std::move(path), std::move(name), std::move(bytes), std::move(modified), depth});
+            EvidenceFile file;
+            file.path = std::move(path);
+            file.name = std::move(name);
+            file.bytes = std::move(bytes);
+            file.modified = std::move(modified);
+            file.depth = depth;
+            file.identity = std::move(identity);
+            visitor.on_file(std::move(file));
         }
         return;
     }
@@ -187,6 +196,24 @@ void read_folder_file(WalkContext& context, const fs::path& path, const std::str
         return;
     }
 
+    std::string identity;
+    if (context.visitor.is_known) {
+        identity = file_identity(status, static_cast<long long>(std::time(nullptr)));
+        if (!identity.empty() && context.visitor.is_known(identity)) {
+            context.total_bytes += size;
+            EvidenceFile known;
+            known.path = virtual_path;
+            known.name = name;
+            known.modified = modified;
+            known.identity = identity;
+            known.unread = true;
+            known.disk_path = path.string();
+            known.disk_size = size;
+            if (context.visitor.on_file) context.visitor.on_file(std::move(known));
+            return;
+        }
+    }
+
     // A file that grew since fstat is cut at the limit rather than read on.
     std::string bytes;
     if (!file.read(context.limits.max_entry_bytes, bytes)) {
@@ -194,7 +221,7 @@ void read_folder_file(WalkContext& context, const fs::path& path, const std::str
                        status.st_size, modified);
         return;
     }
-    context.deliver(virtual_path, name, std::move(bytes), modified, 0);
+    context.deliver(virtual_path, name, std::move(bytes), modified, 0, identity);
 }
 
 void walk_folder(WalkContext& context, const fs::path& folder, const std::string& virtual_folder) {
@@ -379,6 +406,27 @@ void walk(const std::vector<std::string>& paths, const WalkLimits& limits, const
                 break;
         }
     }
+}
+
+std::string file_identity(const struct stat& status, long long now_seconds, long long settle_seconds) {
+    // The kernel sets the change time on every write and no call can set it
+    // back, unlike the modification time, which an archiver or a sync tool
+    // may have set to any date.
+    if (now_seconds - status.st_ctim.tv_sec < settle_seconds) return "";
+    const auto nanoseconds = [](const timespec& time) {
+        return std::to_string(time.tv_sec) + "." + std::to_string(time.tv_nsec);
+    };
+    return std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino) + ":" + std::to_string(status.st_size) +
+           ":" + nanoseconds(status.st_mtim) + ":" + nanoseconds(status.st_ctim);
+}
+
+bool read_disk_file(const std::string& path, std::uint64_t limit, std::string& bytes, std::string& error) {
+    ReadOnlyFile file(path);
+    if (!file.is_open() || !file.read(limit, bytes)) {
+        error = file.error();
+        return false;
+    }
+    return true;
 }
 
 }  // namespace iqts::host

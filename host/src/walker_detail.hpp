@@ -25,7 +25,8 @@ struct WalkContext {
     // Walks a file read into memory when it is an archive and the nesting
     // limit allows it, and passes any other file to the visitor. `depth` is
     // the number of archives the file sits in.
-    void deliver(std::string path, std::string name, std::string bytes, std::string modified, int depth);
+    void deliver(std::string path, std::string name, std::string bytes, std::string modified, int depth,
+                 std::string identity = "");
 };
 
 // Where an archive's bytes come from: a file of the file system (streamed by

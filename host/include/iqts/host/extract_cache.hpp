@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "iqts/host/extract.hpp"
 #include "iqts/host/sniff.hpp"
@@ -59,9 +60,18 @@ public:
     // the cache. Throws only std::bad_alloc.
     void store(const std::string& key, FileKind kind, const Extraction& extraction);
 
+    // Returns the key remembered for a folder file's identity (see
+    // file_identity), or nothing. The identities are kept in the file
+    // "identities" in the cache folder, so that a rescan need neither read
+    // nor hash a file that has not changed since the last scan.
+    std::optional<std::string> known_key(const std::string& identity) const;
+
+    // Remembers the key of the file with `identity`, until trim() writes it.
+    void remember(const std::string& identity, const std::string& key);
+
     // Removes the least recently used entries until the entries take at
-    // most max_bytes, and removes temporary files left by interrupted
-    // writes more than an hour ago.
+    // most max_bytes, removes temporary files left by interrupted writes
+    // more than an hour ago, and writes the identities whose entries remain.
     void trim();
 
     // Returns the path of the entry file for `key`.
@@ -94,6 +104,12 @@ private:
     std::atomic<std::uint64_t> temporary_counter_{0};
     mutable std::mutex error_mutex_;
     std::string first_write_error_;
+    mutable std::mutex identities_mutex_;
+    std::unordered_map<std::string, std::string> identities_;    // identity -> key
+    bool identities_changed_ = false;
+
+    void read_identities();
+    void write_identities();
 };
 
 }  // namespace iqts::host

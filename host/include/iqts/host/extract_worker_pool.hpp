@@ -25,6 +25,7 @@ struct PoolOptions {
     WorkerLimits worker_limits;
     ExtractFunction extract_function;    // empty means `extract`
     ExtractCache* cache = nullptr;       // null means no cache
+    std::uint64_t max_file_bytes = WalkLimits{}.max_entry_bytes;    // for files the walker left unread
     // Called after each evidence file is added to the index, one call at a
     // time. May be empty.
     std::function<void(const ScanProgress&)> progress;

@@ -59,4 +59,31 @@ std::vector<Finding> run_check(const Check& check, const CheckContext& context, 
 std::vector<std::vector<Finding>> run_checks(const std::vector<const Check*>& checks, const CheckContext& context,
                                              const RunOptions& options);
 
+// run_checks in two steps, so that the caller can do other work while the
+// first children run. The constructor forks the first options.jobs
+// children (isolated checks only); finish() runs the rest and returns the
+// findings. The caller must not start threads in between, and `context`
+// and the checks must outlive the run. Destroying an unfinished run stops
+// its children.
+class CheckRun {
+public:
+    CheckRun(std::vector<const Check*> checks, const CheckContext& context, RunOptions options);
+    ~CheckRun();
+    CheckRun(const CheckRun&) = delete;
+    CheckRun& operator=(const CheckRun&) = delete;
+
+    std::vector<std::vector<Finding>> finish();
+
+private:
+    struct Children;
+    void start_more();
+
+    std::vector<const Check*> checks_;
+    const CheckContext& context_;
+    RunOptions options_;
+    std::vector<std::vector<Finding>> findings_;
+    std::unique_ptr<Children> children_;
+    std::size_t next_ = 0;
+};
+
 }  // namespace iqts::host

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -18,13 +20,21 @@ struct WalkLimits {
     double max_compression_ratio = 200;                 // uncompressed / compressed, per entry
 };
 
-// One file of the export, with its content loaded in memory.
+// One file of the export, with its content loaded in memory, or, for a
+// file of a folder that the visitor already knows (see
+// WalkVisitor::is_known), with its place on disk instead.
 struct EvidenceFile {
     std::string path;              // virtual path, '/' separators, "!/" after an archive
     std::string name;              // last path component
     std::string bytes;
     std::string modified;          // ISO 8601 UTC, empty when unknown
     int depth = 0;                 // number of archives it sits in
+    // A folder file's identity (see file_identity), or empty for an archive
+    // entry and for a file changed in the last few seconds.
+    std::string identity;
+    bool unread = false;           // true when `bytes` was not read because the visitor knew the file
+    std::string disk_path;         // where an unread file is
+    std::uint64_t disk_size = 0;   // the size of an unread file
 };
 
 // Receives each evidence file (to extract) and each record of a file that
@@ -34,6 +44,11 @@ struct EvidenceFile {
 struct WalkVisitor {
     std::function<void(EvidenceFile&&)> on_file;
     std::function<void(FileRecord&&)> on_record;
+    // Returns whether the visitor already holds what it needs from the
+    // folder file with this identity, which the walker then passes on
+    // unread. Only files given to on_file can be known, so an archive,
+    // which the walker opens itself, is always read. May be empty.
+    std::function<bool(const std::string& identity)> is_known;
 };
 
 // Walks every path given on the command line: folders, archives (zip, tar,
@@ -43,6 +58,17 @@ struct WalkVisitor {
 // Throws std::runtime_error when a path given on the command line does not
 // exist or cannot be opened at all.
 void walk(const std::vector<std::string>& paths, const WalkLimits& limits, const WalkVisitor& visitor);
+
+// Returns a string that changes whenever the file of `status` may have
+// changed: device, inode, size, and modification and change times in
+// nanoseconds. Empty when the change time is less than `settle_seconds`
+// before `now_seconds` (or after it), because a file written twice within
+// one tick of a coarse file-system clock keeps its times.
+std::string file_identity(const struct stat& status, long long now_seconds, long long settle_seconds = 3);
+
+// Reads at most `limit` bytes of a file without following a symbolic link.
+// Returns false, with the system's reason in `error`, when it cannot.
+bool read_disk_file(const std::string& path, std::uint64_t limit, std::string& bytes, std::string& error);
 
 // Returns why a file name is skipped (Office lock file, macOS or Windows
 // metadata) or an empty string when it is evidence.
