@@ -1,4 +1,3 @@
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -7,6 +6,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "iqts/host/report.hpp"
+#include "json_output.hpp"
 #include "report_summary.hpp"
 
 namespace iqts::host {
@@ -254,12 +254,7 @@ void write_json(const Report& report, std::ostream& out) {
 
     // Without JSON_ESCAPE_UNICODE, Poco 1.11 writes non-ASCII characters as
     // UTF-8 and escapes only quotes, backslashes and control characters.
-    // Poco ends every indented line with std::endl, which flushes: written
-    // straight to a stream, a report of 200 trainees took 100,000 write
-    // calls. It is built in memory and written at once.
-    std::ostringstream buffered;
-    root->stringify(buffered, 2);
-    out << buffered.str() << '\n';
+    report_detail::write_indented(*root, out);
 }
 
 }  // namespace iqts::host

@@ -1,7 +1,6 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -9,6 +8,7 @@
 #include "iqts/host/report_ci.hpp"
 #include "iqts/host/report_formats.hpp"
 #include "iqts/host/rule_pack.hpp"
+#include "json_output.hpp"
 
 namespace iqts::host {
 namespace {
@@ -149,10 +149,7 @@ void write_sarif(const Report& report, std::ostream& out, const std::string& doc
     root.set("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     root.set("version", "2.1.0");
     root.set("runs", runs);
-    // Built in memory because Poco flushes the stream after every line.
-    std::ostringstream buffered;
-    root.stringify(buffered, 2);
-    out << buffered.str() << '\n';
+    report_detail::write_indented(root, out);
 }
 
 }  // namespace iqts::host
