@@ -9,9 +9,9 @@
 
 namespace iqts::host::report_detail {
 
-// Passes what is written on to another stream buffer in pieces of 64 KiB
-// and never flushes it: Poco's JSON writer ends every indented line with
-// std::endl, which would otherwise cost one write call per line.
+// A stream buffer that passes what is written on to another one in pieces
+// of 64 KiB and never flushes it. Poco 1.11's JSON writer flushes after
+// every indented line, which costs one write call per line on stdout.
 class UnflushedBuffer : public Poco::BufferedStreamBuf {
 public:
     explicit UnflushedBuffer(std::streambuf& target)
