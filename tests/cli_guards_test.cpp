@@ -133,3 +133,193 @@ TEST(PluginCopies, SecondCopyIsRejected) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace iqts::test;
+
+TEST(CliGuards, VerboseWithQuietRejected) {
+    const auto run = run_scanner("scan -v -q " + shell_quote(sample));
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("--verbose and --quiet"), std::string::npos) << run.err;
+}
+
+TEST(CliGuards, NegativeSeedRejected) {
+    const auto run = run_scanner("sample " + shell_quote(sample) + " --seed -1");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("--seed '-1' is not a seed"), std::string::npos) << run.err;
+    EXPECT_EQ(run.out.find("4294967295"), std::string::npos) << run.out;
+}
+
+TEST(CliGuards, NonNumericSeedRejected) {
+    const auto run = run_scanner("sample " + shell_quote(sample) + " --seed 12x");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("--seed '12x' is not a seed"), std::string::npos) << run.err;
+}
+
+TEST(CliGuards, WeekendInspectionWarned) {
+    const auto run = run_scanner("scan " + shell_quote(sample) + " --no-cache --inspection-date 2027-03-06");
+    EXPECT_EQ(run.status, 1) << run.err;
+    EXPECT_NE(run.err.find("2027-03-06 is a Saturday"), std::string::npos) << run.err;
+}
+
+TEST(CliGuards, WeekdayInspectionNotWarned) {
+    const auto run = run_scanner("scan " + shell_quote(sample) + " --no-cache --inspection-date 2027-03-08");
+    EXPECT_EQ(run.err.find("working day"), std::string::npos) << run.err;
+}
+
+TEST(CliGuards, TimelineWeekendWarned) {
+    const auto run = run_scanner("timeline --inspection-date 2027-03-07");
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_NE(run.err.find("2027-03-07 is a Sunday"), std::string::npos) << run.err;
+}
+
+TEST(ExportFiles, EmptyFolderRejected) {
+    const TempDir folder;
+    const auto run = run_scanner("scan " + shell_quote(folder.path().string()) + " --no-cache");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("no files found in the export"), std::string::npos) << run.err;
+    EXPECT_TRUE(run.out.empty()) << run.out;
+}
+
+TEST(ExportFiles, EmptyZipRejected) {
+    const TempDir folder;
+    write_file(folder / "note.txt", "x");
+    ASSERT_EQ(run_command("cd " + shell_quote(folder.path().string()) +
+                          " && zip -q export.zip note.txt && zip -q -d export.zip note.txt"),
+              0);
+    const auto run = run_scanner("scan " + shell_quote((folder / "export.zip").string()) + " --no-cache");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("(the archive holds no files)"), std::string::npos) << run.err;
+}
+
+TEST(ExportFiles, CountsAgreeForZip) {
+    const TempDir folder;
+    ASSERT_EQ(run_command("cd " + shell_quote(IQTS_SOURCE_DIR "/fixtures") + " && zip -qr " +
+                          shell_quote((folder / "export.zip").string()) + " sample-export"),
+              0);
+    const auto json_path = (folder / "report.json").string();
+    const auto run = run_scanner("scan " + shell_quote((folder / "export.zip").string()) + " --no-cache -f json -o " +
+                                 shell_quote(json_path) + " -f text");
+    ASSERT_EQ(run.status, 1) << run.err;
+    const auto exported = parse_report(read_file(json_path))->getObject("export");
+    const int files = exported->getValue<int>("files");
+    const int read = exported->getValue<int>("read");
+    const int archives = exported->getValue<int>("archives");
+    const int unreadable = exported->getValue<int>("unreadable");
+    EXPECT_EQ(files, read + archives + unreadable);
+    EXPECT_EQ(archives, 2);
+    const auto counts = std::to_string(files) + " files (" + std::to_string(read) + " read, " +
+                        std::to_string(archives) + " archives, " + std::to_string(unreadable) + " unreadable)";
+    EXPECT_NE(run.out.substr(0, run.out.find('\n')).find(counts), std::string::npos) << run.out.substr(0, 200);
+    EXPECT_NE(run.err.find("iqts-scan: " + counts + ", "), std::string::npos) << run.err;
+}
+
+TEST(ExportFiles, EncryptedZipEntrySaysPassword) {
+    const TempDir folder;
+    write_file(folder / "src/Safeguarding policy.txt", "Safeguarding policy");
+    ASSERT_EQ(run_command("cd " + shell_quote((folder / "src").string()) +
+                          " && zip -q -P secret ../export.zip 'Safeguarding policy.txt'"),
+              0);
+    const auto run = run_scanner("scan " + shell_quote((folder / "export.zip").string()) + " --no-cache -f json");
+    ASSERT_EQ(run.status, 1) << run.err;
+    const auto files = parse_report(run.out)->getArray("files");
+    ASSERT_EQ(files->size(), 2u);
+    const auto reason = files->getObject(1)->getValue<std::string>("reason");
+    EXPECT_NE(reason.find("password-protected (encrypted)"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("without a password"), std::string::npos) << reason;
+}
+
+TEST(EntryValues, IeltsWithoutScoreSaysNoScore) {
+    const auto report = scan_register(
+        "Trainee ID,Name,English test,English score\n"
+        "T1,Ana Diaz,IELTS Academic,\n"
+        "T2,Ben Cole,IELTS Academic,7\n");
+    const auto entry = finding(criterion(report, "C1.3"), "T1");
+    ASSERT_TRUE(entry);
+    const auto message = entry->getValue<std::string>("message");
+    EXPECT_EQ(entry->getValue<std::string>("status"), "review");
+    EXPECT_NE(message.find("no IELTS score is recorded"), std::string::npos) << message;
+    EXPECT_EQ(message.find("is not a score"), std::string::npos) << message;
+    EXPECT_EQ(status_of(report, "C1.3", "T2"), "pass");
+}
+
+TEST(EntryValues, NoConcernsIsNotAConcern) {
+    const auto report = scan_register(
+        "Trainee ID,Name,Interview date,Safeguarding check\n"
+        "T1,Ana Diaz,2026-02-01,\"ICPC 2026-06-01, no concerns\"\n"
+        "T2,Ben Cole,2026-02-01,\"ICPC 2026-06-01; No concerns raised\"\n"
+        "T3,Chen Li,2026-02-01,\"ICPC 2026-06-01, concern about a reference\"\n"
+        "T4,Dara Khan,2026-02-01,\"ICPC 2026-06-01, no concerns, caution 2019\"\n");
+    const Case cases[] = {
+        {"T1", "ICPC, no concerns", "pass"},
+        {"T2", "ICPC; No concerns raised", "pass"},
+        {"T3", "ICPC, concern about a reference", "review"},
+        {"T4", "ICPC, no concerns, caution 2019", "review"},
+    };
+    for (const auto& item : cases) {
+        EXPECT_EQ(status_of(report, "C1.4", item.subject), item.expected) << item.subject << ": " << item.input;
+    }
+}
+
+TEST(EntryValues, PlainNoConcernsNotCalledConcern) {
+    const auto report = scan_register(
+        "Trainee ID,Name,Interview date,Safeguarding check\n"
+        "T1,Ana Diaz,2026-02-01,No concerns\n");
+    const auto entry = finding(criterion(report, "C1.4"), "T1");
+    ASSERT_TRUE(entry);
+    const auto message = entry->getValue<std::string>("message");
+    EXPECT_EQ(message.find("records a concern"), std::string::npos) << message;
+}
+
+// Writes `yaml` as the only rule file of a folder and validates that folder.
+ScanRun validate_rules(const TempDir& folder, const std::string& yaml) {
+    write_file(folder / "rules/house.yaml", yaml);
+    return run_scanner("rules validate " + shell_quote((folder / "rules").string()));
+}
+
+TEST(RulesValidate, CriterionOfRejectedRuleReported) {
+    const TempDir folder;
+    const auto run = validate_rules(folder,
+                                    "checks:\n"
+                                    "  - id: both-wrong\n"
+                                    "    criterion: C9.9\n"
+                                    "    severity: fail\n"
+                                    "    message: no policy\n"
+                                    "    remediation: add one\n"
+                                    "    text: {any: ['(unclosed']}\n");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("invalid RE2 pattern"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("unknown criterion 'C9.9' in rule both-wrong"), std::string::npos) << run.err;
+}
+
+// Validates a register pin that puts the IELTS score in `column`.
+ScanRun validate_ielts_column(const TempDir& folder, const std::string& column) {
+    return validate_rules(folder, "registers:\n"
+                                  "  - file: \"Trainee register.xlsx\"\n"
+                                  "    columns: {ielts_overall: " + column + "}\n");
+}
+
+TEST(RulesValidate, ColumnPastXfdRejected) {
+    const TempDir folder;
+    const auto run = validate_ielts_column(folder, "XFE");
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("column XFE of ielts_overall is past XFD"), std::string::npos) << run.err;
+}
+
+TEST(RulesValidate, ColumnXfdAccepted) {
+    const TempDir folder;
+    const auto run = validate_ielts_column(folder, "XFD");
+    EXPECT_EQ(run.status, 0) << run.err;
+}
+
+TEST(RulesValidate, FileNamesItsFolder) {
+    const TempDir folder;
+    write_file(folder / "rules/house.yaml", "settings: {}\n");
+    const auto run = run_scanner("rules validate " + shell_quote((folder / "rules/house.yaml").string()));
+    EXPECT_EQ(run.status, 2);
+    EXPECT_NE(run.err.find("is a file"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("folder not found"), std::string::npos) << run.err;
+}
+
+}  // namespace

@@ -143,8 +143,14 @@ TEST(EstimateRemaining, AllDoneGivesZero) {
     EXPECT_EQ(estimate_remaining(progress_of(10, 10, true, 4, 4), 10s), 0s);
 }
 
+// Adds `count` file records of `kind` with `status` to `report`.
+void add_files(Report& report, int count, const std::string& kind, FileStatus status) {
+    for (int i = 0; i < count; ++i) report.files.push_back({"file " + std::to_string(i), kind, status, "", 0, ""});
+}
+
 TEST(SummaryLine, CountsFilesBytesAndCriteria) {
     Report report;
+    add_files(report, 2813, "docx", FileStatus::read);
     for (const auto status : {Status::pass, Status::pass, Status::fail, Status::missing, Status::review}) {
         CriterionResult result;
         result.status = status;
@@ -152,12 +158,25 @@ TEST(SummaryLine, CountsFilesBytesAndCriteria) {
     }
     const auto progress = progress_of(2813, 2813, true, 291 * mib, 291 * mib);
     EXPECT_EQ(render_summary_line(report, progress, 12400ms),
-              "iqts-scan: 2,813 files, 291.0 MiB, in 12.4 s; criteria: 2 pass, 1 review, 1 missing, 1 fail");
+              "iqts-scan: 2813 files (2813 read), 291.0 MiB, in 12.4 s; criteria: 2 pass, 1 review, 1 missing, 1 fail");
 }
 
 TEST(SummaryLine, OneFileSingular) {
+    Report report;
+    add_files(report, 1, "pdf", FileStatus::read);
     const auto progress = progress_of(1, 1, true, 0, 0);
-    EXPECT_EQ(render_summary_line(Report{}, progress, 0ms), "iqts-scan: 1 file, 0.0 MiB, in 0.0 s");
+    EXPECT_EQ(render_summary_line(report, progress, 0ms), "iqts-scan: 1 file (1 read), 0.0 MiB, in 0.0 s");
+}
+
+TEST(SummaryLine, ArchivesCountedApart) {
+    Report report;
+    add_files(report, 24, "docx", FileStatus::read);
+    add_files(report, 2, "zip", FileStatus::read);
+    add_files(report, 1, "pdf", FileStatus::unreadable);
+    add_files(report, 3, "unknown", FileStatus::skipped);
+    const auto progress = progress_of(25, 25, true, 0, 0);
+    EXPECT_EQ(render_summary_line(report, progress, 0ms),
+              "iqts-scan: 27 files (24 read, 2 archives, 1 unreadable), 0.0 MiB, in 0.0 s");
 }
 
 // A clock the test moves by hand.

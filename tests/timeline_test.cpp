@@ -204,6 +204,23 @@ TEST(Holidays, BadLineNamesFileAndLine) {
     }
 }
 
+TEST(Holidays, CommentWithoutHashHinted) {
+    const auto path = write_holiday_file("holidays-no-hash.txt", "2027-05-03 early May\n");
+    try {
+        iqts::host::read_holidays(path);
+        FAIL() << "no exception for a comment without '#'";
+    } catch (const std::runtime_error& error) {
+        const std::string message = error.what();
+        EXPECT_NE(message.find("after a '#'"), std::string::npos) << message;
+    }
+}
+
+TEST(Holidays, TrailingCommentAccepted) {
+    const auto path = write_holiday_file("holidays-trailing.txt", "2026-12-25 # Christmas\n");
+    const std::set<std::string> expected = {"2026-12-25"};
+    EXPECT_EQ(iqts::host::read_holidays(path), expected);
+}
+
 TEST(Holidays, MissingFile) {
     EXPECT_THROW(iqts::host::read_holidays(testing::TempDir() + "/no-such-holidays.txt"), std::runtime_error);
 }

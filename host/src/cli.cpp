@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -23,6 +24,7 @@
 #include "iqts/host/scan.hpp"
 #include "iqts/host/serve.hpp"
 #include "iqts/host/timeline.hpp"
+#include "report_summary.hpp"
 
 namespace iqts::host {
 
@@ -89,6 +91,12 @@ bool is_date(const std::string& text) {
     const int month = std::stoi(text.substr(5, 2));
     const int day = std::stoi(text.substr(8, 2));
     return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+std::string join_paths(const std::vector<std::string>& paths) {
+    std::string joined;
+    for (const auto& path : paths) joined += (joined.empty() ? "'" : ", '") + path + "'";
+    return joined;
 }
 
 void write_report(const Report& report, const std::string& format, std::ostream& out, bool colour) {
@@ -182,6 +190,10 @@ int run_scan(const std::vector<std::string>& arguments) {
         std::cout << "Usage: iqts-scan scan PATH... [options]\n\n" << described;
         return 0;
     }
+    if (verbose && quiet) {
+        std::cerr << "iqts-scan scan: --verbose and --quiet contradict each other; give one of them\n";
+        return exit_cannot_run;
+    }
     if (options.paths.empty()) {
         std::cerr << "iqts-scan scan: no export given; name the folder or the downloaded zip, e.g.\n"
                      "  iqts-scan scan \"iQTS evidence.zip\"\n";
@@ -261,6 +273,9 @@ int run_scan(const std::vector<std::string>& arguments) {
         }
     }
     Logger& log = redacting_log ? static_cast<Logger&>(*redacting_log) : stderr_log;
+    if (const auto warning = weekend_warning(options.inspection_date); !warning.empty()) {
+        log.log(LogLevel::warning, warning);
+    }
 
     // The names to redact are read from the registers only after extraction,
     // so under --redact the progress line shows no file name.
@@ -285,6 +300,16 @@ int run_scan(const std::vector<std::string>& arguments) {
         return exit_cannot_run;
     }
     stop_progress_line();
+    if (const auto files = report_detail::count_export_files(report); files.total() == files.archives) {
+        const std::string found = files.archives == 1 ? "the archive holds no files"
+                                  : files.archives > 1  ? "its archives hold no files"
+                                  : files.skipped > 0 ? "only hidden, system or link entries, which are skipped"
+                                                      : "it is empty";
+        std::cerr << "iqts-scan: no files found in the export " << join_paths(options.paths) << " (" << found
+                  << "), so there is nothing to scan; check that this is the evidence folder, or download the "
+                     "export again and check that the download finished\n";
+        return exit_cannot_run;
+    }
     if (redacting_log) redact(report, redacting_log->names(), redacting_log->key());
 
     try {
@@ -312,7 +337,7 @@ int run_sample(const std::vector<std::string>& arguments) {
     std::vector<std::string> paths;
     std::vector<std::string> rule_folders{builtin_rules_folder()};
     std::vector<std::string> extra_rule_folders;
-    std::uint32_t seed = 0;
+    std::string seed_text;
     std::string format = "text";
     bool redact_names = false;
     std::string redact_key_path;
@@ -320,7 +345,7 @@ int run_sample(const std::vector<std::string>& arguments) {
     po::options_description described("Sample options");
     described.add_options()
         ("help,h", "show this help")
-        ("seed", po::value(&seed), "seed of the random choice, 0 to 4294967295; the same seed and export give "
+        ("seed", po::value(&seed_text), "seed of the random choice, 0 to 4294967295; the same seed and export give "
                                    "the same sample (default: a new seed, printed with the sample)")
         ("format,f", po::value(&format), "output format: text (default), json or csv")
         ("rules", po::value(&extra_rule_folders), "folder of extra rule files, overriding the built-in rules")
@@ -352,7 +377,20 @@ int run_sample(const std::vector<std::string>& arguments) {
         std::cerr << "iqts-scan sample: unknown --format '" << format << "'; write text, json or csv\n";
         return exit_cannot_run;
     }
-    if (!values.count("seed")) seed = std::random_device{}();
+    // Boost.Program_options would wrap "-1" round to 4294967295, so the seed
+    // is parsed here, where a sign or any other character is rejected.
+    std::uint32_t seed = 0;
+    if (values.count("seed")) {
+        const char* end = seed_text.data() + seed_text.size();
+        const auto [stop, error] = std::from_chars(seed_text.data(), end, seed);
+        if (seed_text.empty() || error != std::errc{} || stop != end) {
+            std::cerr << "iqts-scan sample: --seed '" << seed_text
+                      << "' is not a seed; give a whole number from 0 to 4294967295\n";
+            return exit_cannot_run;
+        }
+    } else {
+        seed = std::random_device{}();
+    }
     rule_folders.insert(rule_folders.end(), extra_rule_folders.begin(), extra_rule_folders.end());
 
     try {
@@ -392,7 +430,8 @@ int run_timeline(const std::vector<std::string>& arguments) {
         ("help,h", "show this help")
         ("inspection-date", po::value(&inspection_date), "first day of the inspection, YYYY-MM-DD")
         ("days", po::value(&days), "working days the inspection lasts (default 5)")
-        ("holidays", po::value(&holidays_path), "file of non-working days, one YYYY-MM-DD a line");
+        ("holidays", po::value(&holidays_path), "file of non-working days, one YYYY-MM-DD a line; text after a "
+                                                "# is a comment");
     po::variables_map values;
     try {
         po::store(po::command_line_parser(arguments).options(described).run(), values);
@@ -408,6 +447,9 @@ int run_timeline(const std::vector<std::string>& arguments) {
     if (inspection_date.empty()) {
         std::cerr << "iqts-scan timeline: give --inspection-date YYYY-MM-DD, the first day of the inspection\n";
         return exit_cannot_run;
+    }
+    if (const auto warning = weekend_warning(inspection_date); !warning.empty()) {
+        std::cerr << "iqts-scan timeline: warning: " << warning << '\n';
     }
     try {
         const auto holidays = holidays_path.empty() ? std::set<std::string>{} : read_holidays(holidays_path);
@@ -425,9 +467,22 @@ int run_timeline(const std::vector<std::string>& arguments) {
     return 0;
 }
 
+std::string folder_of(const std::string& file) {
+    const auto folder = std::filesystem::path(file).parent_path().string();
+    return folder.empty() ? "." : folder;
+}
+
 int run_rules_validate(const std::vector<std::string>& arguments) {
     if (arguments.size() != 1) {
         std::cerr << "iqts-scan rules validate: give one rules folder, e.g. iqts-scan rules validate my-rules\n";
+        return exit_cannot_run;
+    }
+    std::error_code error;
+    if (std::filesystem::is_regular_file(arguments[0], error)) {
+        std::cerr << "iqts-scan rules validate: " << arguments[0]
+                  << " is a file, but rules are validated by folder; give the folder that contains it, e.g. "
+                     "iqts-scan rules validate "
+                  << folder_of(arguments[0]) << '\n';
         return exit_cannot_run;
     }
     try {

@@ -157,12 +157,10 @@ std::string render_summary_line(const Report& report, const ScanProgress& progre
                                 std::chrono::steady_clock::duration elapsed) {
     std::array<char, 32> seconds{};
     std::snprintf(seconds.data(), seconds.size(), "%.1f", std::chrono::duration<double>(elapsed).count());
-    std::string line = "iqts-scan: " + format_count(progress.files_done) +
-                       (progress.files_done == 1 ? " file, " : " files, ") + format_mib(progress.bytes_done) +
-                       " MiB, in " + seconds.data() + " s";
-    if (const auto unreadable = report.unreadable_count(); unreadable > 0) {
-        line += ", " + format_count(static_cast<std::uint64_t>(unreadable)) + " unreadable";
-    }
+    // The files are counted from the report, so that the count matches the
+    // report's header. The progress counts only the files that were extracted.
+    std::string line = "iqts-scan: " + report_detail::describe_file_counts(report_detail::count_export_files(report)) +
+                       ", " + format_mib(progress.bytes_done) + " MiB, in " + seconds.data() + " s";
 
     constexpr std::array statuses{Status::pass, Status::waived, Status::review, Status::missing, Status::fail,
                                   Status::error};

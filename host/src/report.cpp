@@ -1,6 +1,7 @@
 #include "iqts/host/report.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <Poco/UTF8Encoding.h>
 
@@ -42,6 +43,33 @@ Status overall_status(const Report& report) {
 int count_files(const Report& report, FileStatus status) {
     const auto matches = [status](const FileRecord& file) { return file.status == status; };
     return static_cast<int>(std::count_if(report.files.begin(), report.files.end(), matches));
+}
+
+FileCounts count_export_files(const Report& report) {
+    static const std::set<std::string, std::less<>> archive_kinds = {"zip", "tar", "7z", "gzip", "xz", "bzip2"};
+    FileCounts counts;
+    for (const FileRecord& file : report.files) {
+        switch (file.status) {
+            case FileStatus::read:
+                ++(archive_kinds.count(file.kind) ? counts.archives : counts.read);
+                break;
+            case FileStatus::unreadable: ++counts.unreadable; break;
+            case FileStatus::review: ++counts.review; break;
+            case FileStatus::skipped: ++counts.skipped; break;
+        }
+    }
+    return counts;
+}
+
+std::string describe_file_counts(const FileCounts& counts) {
+    std::string parts = std::to_string(counts.read) + " read";
+    if (counts.archives > 0) {
+        parts += ", " + std::to_string(counts.archives) + (counts.archives == 1 ? " archive" : " archives");
+    }
+    if (counts.unreadable > 0) parts += ", " + std::to_string(counts.unreadable) + " unreadable";
+    if (counts.review > 0) parts += ", " + std::to_string(counts.review) + " for review";
+    const int total = counts.total();
+    return std::to_string(total) + (total == 1 ? " file (" : " files (") + parts + ")";
 }
 
 std::string to_valid_utf8(std::string_view text) {

@@ -305,9 +305,7 @@ private:
     }
 
     void write_summary() {
-        const int read = report_detail::count_files(report_, FileStatus::read);
-        const int review = report_detail::count_files(report_, FileStatus::review);
-        const int skipped = report_detail::count_files(report_, FileStatus::skipped);
+        const report_detail::FileCounts files = report_detail::count_export_files(report_);
         const report_detail::StatusCounts counts = report_detail::count_criteria(report_);
 
         out_ << "<section>\n<h2 id=\"summary\">Summary</h2>\n";
@@ -341,8 +339,8 @@ private:
             out_ << "<li class=\"path\">" << escape(path) << "</li>";
         }
         out_ << "</ul></td></tr>\n";
-        out_ << "<tr><th scope=\"row\">Files</th><td>" << read << " read, " << report_.unreadable_count()
-             << " unreadable, " << review << " for review, " << skipped << " skipped</td></tr>\n";
+        out_ << "<tr><th scope=\"row\">Files</th><td>" << report_detail::describe_file_counts(files) << ", "
+             << files.skipped << " skipped</td></tr>\n";
         out_ << "</tbody>\n</table>\n</section>\n";
     }
 

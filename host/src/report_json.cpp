@@ -55,15 +55,15 @@ Object::Ptr tool_object(const Report& report) {
 }
 
 Object::Ptr export_object(const Report& report) {
-    const int unreadable = report.unreadable_count();
-    const int read = report_detail::count_files(report, FileStatus::read);
-    const int review = report_detail::count_files(report, FileStatus::review);
+    const report_detail::FileCounts files = report_detail::count_export_files(report);
 
     Object::Ptr object = make_object();
     object->set("paths", string_array(report.export_paths));
-    object->set("files", read + unreadable + review);
-    object->set("unreadable", unreadable);
-    object->set("skipped", report_detail::count_files(report, FileStatus::skipped));
+    object->set("files", files.total());
+    object->set("read", files.read);
+    object->set("archives", files.archives);
+    object->set("unreadable", files.unreadable);
+    object->set("skipped", files.skipped);
     return object;
 }
 

@@ -29,6 +29,26 @@ Status overall_status(const Report& report);
 // Returns how many files of the export have `status`.
 int count_files(const Report& report, FileStatus status);
 
+// The files of an export, counted the same way by every report and by the
+// closing summary line. An archive that was opened counts under `archives`,
+// and one that could not be opened counts under `unreadable`.
+struct FileCounts {
+    int read = 0;         // documents read, archives excluded
+    int archives = 0;     // zip, tar, 7z and compressed streams that were opened
+    int unreadable = 0;
+    int review = 0;       // files left unread by a limit, for a person to open
+    int skipped = 0;      // hidden, system and link entries, never counted in `total`
+
+    // Returns every file the scan opened or tried to open.
+    int total() const { return read + archives + unreadable + review; }
+};
+
+FileCounts count_export_files(const Report& report);
+
+// Returns "27 files (24 read, 2 archives, 1 unreadable)", naming only the
+// parts that are not zero.
+std::string describe_file_counts(const FileCounts& counts);
+
 // Returns `text` with every byte sequence that is not valid UTF-8 replaced by
 // U+FFFD, so that a file name in a legacy encoding cannot corrupt a report.
 std::string to_valid_utf8(std::string_view text);

@@ -111,17 +111,11 @@ private:
     }
 
     void write_header() {
-        const int read = report_detail::count_files(report_, FileStatus::read);
-        const int review = report_detail::count_files(report_, FileStatus::review);
-        const int skipped = report_detail::count_files(report_, FileStatus::skipped);
+        const report_detail::FileCounts files = report_detail::count_export_files(report_);
         const std::string version = report_.tool_version.empty() ? IQTS_VERSION : printable(report_.tool_version);
 
-        out_ << "iqts-scan " << version << " | export: " << join(report_.export_paths, ", ")
-             << " | files: " << read << " read, " << report_.unreadable_count() << " unreadable, ";
-        if (review > 0) {
-            out_ << review << " for review, ";
-        }
-        out_ << skipped << " skipped\n";
+        out_ << "iqts-scan " << version << " | export: " << join(report_.export_paths, ", ") << " | "
+             << report_detail::describe_file_counts(files) << ", " << files.skipped << " skipped\n";
     }
 
     void write_parts() {

@@ -89,6 +89,22 @@ CriterionDefinition read_criterion(const std::string& path, const YAML::Node& no
     return criterion;
 }
 
+// Returns whether `column` is a column letter of one to three capitals, as the
+// cohort builder reads it, that lies past XFD (column 16384). Longer words in
+// capitals are header names ("IELTS").
+// NOTE: so a pin such as ZZZZZZ is taken as a header name and reported as
+// unused only when a scan finds no such header.
+bool past_last_column(const std::string& column) {
+    constexpr int last_column = 16384;   // XFD, the last column of Excel 2007 and later
+    if (column.empty() || column.size() > 3) return false;
+    int number = 0;
+    for (const char letter : column) {
+        if (letter < 'A' || letter > 'Z') return false;
+        number = number * 26 + (letter - 'A' + 1);
+    }
+    return number > last_column;
+}
+
 RegisterPin read_register_pin(const std::string& path, const YAML::Node& node,
                               const std::vector<FieldSynonyms>& fields) {
     if (!node.IsMap() || !node["file"] || !node["columns"]) {
@@ -122,7 +138,12 @@ RegisterPin read_register_pin(const std::string& path, const YAML::Node& node,
                                        (suggestion.empty() ? "use a field of header-synonyms.yaml"
                                                            : "did you mean " + suggestion + "?"));
         }
-        pin.columns[field] = scalar(path, item.second, "column of " + field);
+        const auto column = scalar(path, item.second, "column of " + field);
+        if (past_last_column(column)) {
+            fail(path, item.second, "column " + column + " of " + field + " is past XFD, the last column of a "
+                                    "spreadsheet; write a column letter from A to XFD or the header as written");
+        }
+        pin.columns[field] = column;
     }
     return pin;
 }
@@ -175,10 +196,23 @@ LoadedRulePack::LoadedRulePack(const std::vector<std::string>& folders) {
     if (!errors_.empty()) throw RuleError(errors_);
 }
 
+void LoadedRulePack::keep_criterion_of_rejected_rule(const std::string& path, const YAML::Node& node) {
+    if (!node.IsMap() || !node["criterion"] || !node["criterion"].IsScalar()) return;
+    RuleCheckDefinition rule;
+    rule.id = node["id"] && node["id"].IsScalar() ? node["id"].Scalar() : std::string("(no id)");
+    rule.criterion = node["criterion"].Scalar();
+    rule.criterion_position = position_of(path, node["criterion"].Mark());
+    rejected_checks_.push_back(std::move(rule));
+}
+
 void LoadedRulePack::check_criteria_of_rules() {
     std::vector<std::string> known;
     for (const auto& criterion : criteria_) known.push_back(criterion.id);
-    for (const auto& rule : checks_) {
+    std::vector<const RuleCheckDefinition*> rules;
+    for (const auto& rule : checks_) rules.push_back(&rule);
+    for (const auto& rule : rejected_checks_) rules.push_back(&rule);
+    for (const RuleCheckDefinition* rule_pointer : rules) {
+        const RuleCheckDefinition& rule = *rule_pointer;
         if (std::find(known.begin(), known.end(), rule.criterion) != known.end()) continue;
         const auto suggestion = closest_match(rule.criterion, known);
         errors_.push_back(rule.criterion_position + ": error: unknown criterion '" + rule.criterion + "' in rule " +
@@ -246,7 +280,10 @@ void LoadedRulePack::load_section(const std::string& path, const YAML::Node& key
         if (!body.IsSequence()) fail(path, body, "checks must be a list; write each rule as `- id: ...`");
         for (const auto& node : body) {
             auto rule = read_rule_check(path, node, errors_);
-            if (!rule) continue;
+            if (!rule) {
+                keep_criterion_of_rejected_rule(path, node);
+                continue;
+            }
             const auto existing = std::find_if(checks_.begin(), checks_.end(),
                                                [&](const auto& c) { return c.id == rule->id; });
             if (existing != checks_.end()) {

@@ -206,11 +206,21 @@ std::set<std::string> read_holidays(const std::string& path) {
         const auto day = parse_date(text);
         if (!day) {
             throw std::runtime_error(path + ":" + std::to_string(number) + ": '" + text +
-                                     "' is not a date; write one date per line as YYYY-MM-DD, for example 2027-04-02");
+                                     "' is not a date; write one date per line as YYYY-MM-DD, for example 2027-04-02, "
+                                     "and put any comment after a '#', for example 2027-04-02 # Good Friday");
         }
         holidays.insert(format_date(*day));
     }
     return holidays;
+}
+
+std::string weekend_warning(const std::string& inspection_date) {
+    const auto day = parse_date(inspection_date);
+    if (!day) return "";
+    const weekday day_of_week{*day};
+    if (day_of_week != Saturday && day_of_week != Sunday) return "";
+    return "--inspection-date " + inspection_date + " is a " + (day_of_week == Saturday ? "Saturday" : "Sunday") +
+           ", but an inspection starts on a working day; check the date in the notification of inspection";
 }
 
 }  // namespace iqts::host

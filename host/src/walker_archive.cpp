@@ -34,6 +34,11 @@ std::string error_text(archive* reader) {
            (code > 0 ? " (" + std::string(std::strerror(code)) + ")" : std::string());
 }
 
+// The reason given for an encrypted entry. The scanner takes no password, so
+// the provider must export the evidence again without one.
+constexpr const char* kEncryptedReason =
+    "password-protected (encrypted), so it cannot be opened; upload it again without a password";
+
 bool mentions_encryption(const std::string& message) {
     const std::string lower = lowercase_ascii(message);
     return lower.find("encrypt") != std::string::npos || lower.find("passphrase") != std::string::npos ||
@@ -185,7 +190,9 @@ ArchiveOutcome ArchiveWalk::run() {
 
 void ArchiveWalk::fail(const std::string& reason) {
     outcome_.status = FileStatus::unreadable;
-    outcome_.reason = mentions_encryption(reason) ? "password-protected (" + reason + ")" : reason;
+    outcome_.reason = mentions_encryption(reason)
+                          ? "password-protected (" + reason + "); upload it again without a password"
+                          : reason;
 }
 
 bool ArchiveWalk::visit_entry(archive_entry* entry, std::uint64_t index) {
@@ -231,7 +238,7 @@ bool ArchiveWalk::visit_entry(archive_entry* entry, std::uint64_t index) {
         return true;
     }
     if (archive_entry_is_data_encrypted(entry) || archive_entry_is_metadata_encrypted(entry)) {
-        context_.record(path, "unknown", FileStatus::unreadable, "password-protected", declared, modified);
+        context_.record(path, "unknown", FileStatus::unreadable, kEncryptedReason, declared, modified);
         return true;
     }
     return read_entry(entry, path, name, modified);
@@ -278,7 +285,7 @@ bool ArchiveWalk::read_entry(archive_entry* entry, const std::string& path, cons
         }
         if (length < 0) {
             const std::string message = error_text(reader_.get());
-            const std::string reason = mentions_encryption(message) ? "password-protected" : message;
+            const std::string reason = mentions_encryption(message) ? kEncryptedReason : message;
             context_.record(path, "unknown", FileStatus::unreadable, reason, size_field, modified);
             if (length == ARCHIVE_FATAL) {
                 fail(message);

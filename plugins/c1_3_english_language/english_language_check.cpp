@@ -150,7 +150,14 @@ private:
                                            test + "; write a number",
                         evidence};
             }
-            return score_route(test, iqts::standalone_number_in(text), threshold, evidence, text);
+            const auto score = iqts::standalone_number_in(text);
+            if (!score && text.find_first_of("0123456789") == std::string::npos) {
+                return {Status::review,
+                        "'" + text + "' names the test but no " + test + " score is recorded; add the overall "
+                        "result to the register",
+                        evidence, false};
+            }
+            return score_route(test, score, threshold, evidence, text);
         }
         if (context.rules.matches_any("english.education_in_english", text)) {
             return {Status::review,

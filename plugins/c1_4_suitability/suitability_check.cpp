@@ -3,6 +3,7 @@
 // safeguarding check such as an ICPC, a police certificate or a DBS check.
 // The programme needs a selection policy, and a person judges its rigour.
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -114,6 +115,23 @@ private:
         return static_cast<long>(now.time_since_epoch().count());
     }
 
+    // Returns whether a clause of `text` matches suitability.concern, leaving
+    // out clauses such as "no concerns raised" that suitability.no_concern
+    // matches. Clauses are separated by ',', ';' or '.'.
+    // NOTE: the built-in pattern must cover a whole clause, so "ICPC 2026-06-01
+    // no concerns", with no comma before "no", still goes to a person.
+    static bool records_concern(const std::string& text, const iqts::RulePack& rules) {
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const auto end = std::min(text.find_first_of(",;.", start), text.size());
+            const auto clause = text.substr(start, end - start);
+            const bool negated = rules.matches_any("suitability.no_concern", clause);
+            if (!negated && rules.matches_any("suitability.concern", clause)) return true;
+            start = end + 1;
+        }
+        return false;
+    }
+
     // An outstanding check fails even when it names the check ("DBS
     // pending"); a check with a concern goes to a person.
     static Part judge_safeguarding(const iqts::Fact* check, const iqts::Fact* date, const iqts::CheckContext& context) {
@@ -126,7 +144,7 @@ private:
         if (rules.matches_any("suitability.outstanding", text)) {
             return {Status::fail, "safeguarding check not cleared ('" + text + "' at " + where + ")"};
         }
-        if (rules.matches_any("suitability.concern", text)) {
+        if (records_concern(text, rules)) {
             return {Status::review, "safeguarding check '" + text + "' at " + where +
                                         " records a concern; a person must judge suitability"};
         }

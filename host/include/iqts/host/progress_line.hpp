@@ -29,7 +29,9 @@ std::string render_progress_line(const ScanProgress& progress, std::chrono::stea
                                  std::size_t width, bool show_current);
 
 // Returns the closing line of a scan, without a newline:
-//   "iqts-scan: 2,813 files, 291.0 MiB, in 12.4 s; criteria: 12 pass, 2 fail, 1 missing, 1 review"
+//   "iqts-scan: 27 files (24 read, 2 archives, 1 unreadable), 0.7 MiB, in 0.4 s; criteria: 4 pass, 1 fail"
+// The files are counted from `report` as its text header counts them, and
+// the bytes from `progress`.
 std::string render_summary_line(const Report& report, const ScanProgress& progress,
                                 std::chrono::steady_clock::duration elapsed);
 

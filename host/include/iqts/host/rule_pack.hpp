@@ -74,9 +74,13 @@ private:
     void load_file(const std::string& path);
     void load_section(const std::string& path, const YAML::Node& key, const YAML::Node& body);
     void check_criteria_of_rules();
+    void keep_criterion_of_rejected_rule(const std::string& path, const YAML::Node& node);
 
     std::vector<std::string> errors_;
     std::vector<RuleCheckDefinition> checks_;
+    // Rules rejected for other errors, kept so that an unknown criterion in
+    // them is reported too.
+    std::vector<RuleCheckDefinition> rejected_checks_;
 
     std::vector<CriterionDefinition> criteria_;
     std::vector<FieldSynonyms> fields_;

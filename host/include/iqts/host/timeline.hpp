@@ -63,4 +63,8 @@ std::vector<TimelineEvent> timeline(const std::string& inspection_date, int insp
 // first bad line, or when the file cannot be opened.
 std::set<std::string> read_holidays(const std::string& path);
 
+// Returns a warning when `inspection_date` (YYYY-MM-DD) falls on a Saturday
+// or Sunday, and an empty string otherwise or when it is not a date.
+std::string weekend_warning(const std::string& inspection_date);
+
 }  // namespace iqts::host
