@@ -202,7 +202,7 @@ CachedRead read_with_cache(const fs::path& folder, ExtractCache& cache) {
             pool.submit(std::move(file));
         };
         visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
-        visitor.is_known = [&](const std::string& identity) { return cache.known_key(identity).has_value(); };
+        visitor.is_known = [&](const std::string& identity) { return pool.knows(identity); };
         walk({folder.string()}, WalkLimits{}, visitor);
         pool.finish();
     }
@@ -371,7 +371,7 @@ TEST(CachedExtraction, SettledFilesAreKnownWithoutReading) {
     EXPECT_EQ(changed.index.documents()[0].text(), "first fil!");
 }
 
-TEST(CachedExtraction, UnreadFileWithoutEntryIsReadAgain) {
+TEST(CachedExtraction, DamagedEntryMeansFileIsRead) {
     const TempDir folder;
     write_three_files(folder);
     std::this_thread::sleep_for(std::chrono::milliseconds(3200));
@@ -381,7 +381,37 @@ TEST(CachedExtraction, UnreadFileWithoutEntryIsReadAgain) {
 
     const auto rebuilt = read_with_cache(folder / "export", cache);
 
-    EXPECT_EQ(rebuilt.unread, 3);
+    EXPECT_EQ(rebuilt.unread, 0);
     EXPECT_EQ(rebuilt.extracted, 3);
     EXPECT_EQ(all_documents(rebuilt.index), all_documents(cold.index));
+}
+
+// Zips the three files of write_three_files as export.zip.
+void zip_three_files(const TempDir& folder) {
+    ASSERT_EQ(iqts::test::run_command("cd " + iqts::test::shell_quote((folder / "export").string()) +
+                                      " && zip -q -X ../export.zip a.txt b.csv c.docx"),
+              0);
+}
+
+TEST(CachedExtraction, KnownZipEntriesAreNotInflated) {
+    const TempDir folder;
+    write_three_files(folder);
+    zip_three_files(folder);
+    ExtractCache cache((folder / "cache").string(), 1 << 30);
+    const auto cold = read_with_cache(folder / "export.zip", cache);
+
+    const auto warm = read_with_cache(folder / "export.zip", cache);
+    iqts::test::write_file(folder / "export" / "a.txt", "first fil!");
+    fs::remove(folder / "export.zip");
+    zip_three_files(folder);
+    const auto changed = read_with_cache(folder / "export.zip", cache);
+
+    EXPECT_EQ(cold.unread, 0);
+    EXPECT_EQ(warm.unread, 3);
+    EXPECT_EQ(warm.extracted, 0);
+    EXPECT_EQ(all_documents(warm.index), all_documents(cold.index));
+    EXPECT_EQ(changed.unread, 2);
+    EXPECT_EQ(changed.extracted, 1);
+    ASSERT_FALSE(changed.index.documents().empty());
+    EXPECT_EQ(changed.index.documents()[0].text(), "first fil!");
 }

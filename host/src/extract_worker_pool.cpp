@@ -49,6 +49,17 @@ void ExtractionPool::record(FileRecord&& record) {
     commit_ready();
 }
 
+bool ExtractionPool::knows(const std::string& identity) {
+    if (!options_.cache || identity.empty()) return false;
+    const auto key = options_.cache->known_key(identity);
+    if (!key) return false;
+    auto cached = options_.cache->load(*key);
+    if (!cached) return false;
+    const std::lock_guard lock(mutex_);
+    known_.emplace(identity, std::make_pair(*key, std::move(*cached)));
+    return true;
+}
+
 void ExtractionPool::finish() {
     {
         const std::lock_guard lock(mutex_);
@@ -111,10 +122,20 @@ ExtractionPool::Outcome ExtractionPool::extract_file(EvidenceFile& file, Extract
     std::string key;
     std::optional<CachedExtraction> cached;
     if (file.unread) {
-        // The walker left unread a file whose identity the cache knows.
-        if (const auto known = options_.cache ? options_.cache->known_key(file.identity) : std::nullopt) {
-            cached = options_.cache->load(*known);
-            if (cached) key = *known;
+        // The walker left unread a file whose extraction knows() has kept.
+        {
+            const std::lock_guard lock(mutex_);
+            if (const auto known = known_.find(file.identity); known != known_.end()) {
+                key = std::move(known->second.first);
+                cached = std::move(known->second.second);
+                known_.erase(known);
+            }
+        }
+        if (!cached && file.disk_path.empty()) {
+            outcome.record = record_of(file, FileKind::unknown);
+            outcome.record.status = FileStatus::review;
+            outcome.record.reason = "its stored extraction was lost during the scan; scan again";
+            return outcome;
         }
         if (!cached) {
             std::string error;

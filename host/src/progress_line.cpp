@@ -189,8 +189,10 @@ ProgressLine::ProgressLine(std::ostream& out, Options options)
     : out_(out), options_(std::move(options)), started_(options_.now()) {}
 
 std::string ProgressLine::draw_text() const {
-    return "\r" + render_progress_line(last_, options_.now() - started_, options_.width(), options_.show_current) +
-           erase_to_end;
+    std::string text = "\r";
+    text += render_progress_line(last_, options_.now() - started_, options_.width(), options_.show_current);
+    text += erase_to_end;
+    return text;
 }
 
 void ProgressLine::update(const ScanProgress& progress) {

@@ -82,9 +82,7 @@ void read_export(const ScanOptions& options, BuiltIndex& index, Logger& log) {
     WalkVisitor visitor;
     visitor.on_file = [&](EvidenceFile&& file) { pool.submit(std::move(file)); };
     visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
-    if (cache) {
-        visitor.is_known = [&cache](const std::string& identity) { return cache->known_key(identity).has_value(); };
-    }
+    if (cache) visitor.is_known = [&pool](const std::string& identity) { return pool.knows(identity); };
     try {
         walk(options.paths, options.walk_limits, visitor);
     } catch (const std::runtime_error& error) {

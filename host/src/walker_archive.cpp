@@ -1,14 +1,19 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <Poco/MemoryStream.h>
+#include <Poco/Zip/ZipArchive.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 
 #include "iqts/host/text_encoding.hpp"
 #include "walker_detail.hpp"
@@ -121,6 +126,37 @@ bool starts_with_local_header(const ArchiveSource& source) {
     return in.gcount() == static_cast<std::streamsize>(start.size()) && start == signature;
 }
 
+// The CRC-32 and size of a zip entry as its central directory gives them.
+struct StoredEntry {
+    std::uint32_t crc = 0;
+    std::uint64_t size = 0;
+};
+
+// Reads the zip's directory with Poco, which seeks past each entry's data
+// instead of inflating it, keyed by each entry's name as stored. Returns
+// nothing for a zip that Poco cannot read; its entries are then read in
+// full. libarchive 3.6 does not give an entry's CRC-32.
+// NOTE: two entries with the same name share one line of the map, so two
+// such entries of the same size and time get the same identity.
+std::unordered_map<std::string, StoredEntry> read_stored_entries(const ArchiveSource& source) {
+    std::unordered_map<std::string, StoredEntry> entries;
+    try {
+        std::unique_ptr<std::istream> in;
+        if (!source.file_name.empty()) {
+            in = std::make_unique<std::ifstream>(source.file_name, std::ios::binary);
+        } else {
+            in = std::make_unique<Poco::MemoryInputStream>(source.bytes.data(), source.bytes.size());
+        }
+        const Poco::Zip::ZipArchive directory(*in);
+        for (auto it = directory.fileInfoBegin(); it != directory.fileInfoEnd(); ++it) {
+            entries[it->first] = StoredEntry{it->second.getCRC(), it->second.getUncompressedSize()};
+        }
+    } catch (const std::exception&) {
+        entries.clear();
+    }
+    return entries;
+}
+
 class ArchiveWalk {
 public:
     ArchiveWalk(WalkContext& context, const ArchiveSource& source, std::string entry_root, int depth)
@@ -136,6 +172,9 @@ private:
                     const std::string& modified);
     bool exceeds_ratio(std::uint64_t entry_bytes) const;
     void fail(const std::string& reason);
+    // Returns the identity of a zip entry from the zip's directory, or an
+    // empty string when the directory does not list it with this size.
+    std::string stored_identity(archive_entry* entry, const std::string& path, const std::string& modified) const;
 
     WalkContext& context_;
     const ArchiveSource& source_;
@@ -143,6 +182,7 @@ private:
     int depth_;
     ArchivePtr reader_{nullptr, archive_read_free};
     ArchiveOutcome outcome_;
+    std::unordered_map<std::string, StoredEntry> stored_;    // filled for a zip when the visitor has is_known
 };
 
 ArchiveOutcome ArchiveWalk::run() {
@@ -153,6 +193,7 @@ ArchiveOutcome ArchiveWalk::run() {
         fail(error.what());
         return outcome_;
     }
+    if (source_.kind == FileKind::zip && context_.visitor.is_known) stored_ = read_stored_entries(source_);
 
     archive_entry* entry = nullptr;
     for (std::uint64_t index = 0;; ++index) {
@@ -253,6 +294,19 @@ bool ArchiveWalk::exceeds_ratio(std::uint64_t entry_bytes) const {
            static_cast<double>(entry_bytes) > context_.limits.max_compression_ratio * compressed;
 }
 
+std::string ArchiveWalk::stored_identity(archive_entry* entry, const std::string& path,
+                                         const std::string& modified) const {
+    const char* raw = archive_entry_pathname(entry);
+    if (raw == nullptr || stored_.empty() || archive_entry_size_is_set(entry) == 0) return "";
+    const auto stored = stored_.find(raw);
+    if (stored == stored_.end() || stored->second.size != static_cast<std::uint64_t>(archive_entry_size(entry))) {
+        return "";
+    }
+    char crc[9];
+    std::snprintf(crc, sizeof crc, "%08x", stored->second.crc);
+    return "zip:" + path + ":" + crc + ":" + std::to_string(stored->second.size) + ":" + modified;
+}
+
 bool ArchiveWalk::read_entry(archive_entry* entry, const std::string& path, const std::string& name,
                              const std::string& modified) {
     const WalkLimits& limits = context_.limits;
@@ -272,6 +326,23 @@ bool ArchiveWalk::read_entry(archive_entry* entry, const std::string& path, cons
     }
     if (size_known && !context_.fits_total(declared)) {
         context_.record(path, "unknown", FileStatus::review, total_limit_reason(limits), size_field, modified);
+        return true;
+    }
+
+    // An entry whose identity (CRC-32, size, time) the visitor already has is
+    // passed on unread, and libarchive skips its data at the next header.
+    const auto identity = stored_identity(entry, path, modified);
+    if (!identity.empty() && context_.visitor.is_known(identity)) {
+        context_.total_bytes += declared;
+        EvidenceFile known;
+        known.path = path;
+        known.name = name;
+        known.modified = modified;
+        known.depth = depth_;
+        known.identity = identity;
+        known.unread = true;
+        known.disk_size = declared;
+        if (context_.visitor.on_file) context_.visitor.on_file(std::move(known));
         return true;
     }
 
@@ -310,7 +381,7 @@ bool ArchiveWalk::read_entry(archive_entry* entry, const std::string& path, cons
         }
     }
 
-    context_.deliver(path, name, std::move(bytes), modified, depth_);
+    context_.deliver(path, name, std::move(bytes), modified, depth_, identity);
     return true;
 }
 

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "iqts/host/evidence_index.hpp"
@@ -53,6 +55,11 @@ public:
     // unreadable), in its place among the submitted files.
     void record(FileRecord&& record);
 
+    // Returns whether the cache holds a valid extraction for the file with
+    // this identity, and keeps it for the file's submission, which may then
+    // come without the file's bytes. Called from the walking thread.
+    bool knows(const std::string& identity);
+
     // Waits until every submitted file is in the index and stops the
     // threads and their worker processes.
     void finish();
@@ -91,6 +98,7 @@ private:
     std::uint64_t next_commit_ = 0;
     std::size_t max_in_flight_ = 8;
     bool closed_ = false;
+    std::unordered_multimap<std::string, std::pair<std::string, CachedExtraction>> known_;    // identity -> key, entry
     std::optional<WorkerLauncher> launcher_;    // forked before the threads start
     unsigned workers_started_ = 0;
     std::size_t extractor_failures_ = 0;

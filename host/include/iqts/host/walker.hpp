@@ -29,11 +29,12 @@ struct EvidenceFile {
     std::string bytes;
     std::string modified;          // ISO 8601 UTC, empty when unknown
     int depth = 0;                 // number of archives it sits in
-    // A folder file's identity (see file_identity), or empty for an archive
-    // entry and for a file changed in the last few seconds.
+    // What identifies this version of the file without reading it: for a
+    // folder file see file_identity, for a zip entry its path, CRC-32, size
+    // and time from the zip's directory. Empty when unknown.
     std::string identity;
     bool unread = false;           // true when `bytes` was not read because the visitor knew the file
-    std::string disk_path;         // where an unread file is
+    std::string disk_path;         // where an unread folder file is; empty for an archive entry
     std::uint64_t disk_size = 0;   // the size of an unread file
 };
 
@@ -44,10 +45,10 @@ struct EvidenceFile {
 struct WalkVisitor {
     std::function<void(EvidenceFile&&)> on_file;
     std::function<void(FileRecord&&)> on_record;
-    // Returns whether the visitor already holds what it needs from the
-    // folder file with this identity, which the walker then passes on
-    // unread. Only files given to on_file can be known, so an archive,
-    // which the walker opens itself, is always read. May be empty.
+    // Returns whether the visitor already holds what it needs from the file
+    // with this identity (a folder file or a zip entry), which the walker
+    // then passes on unread. Only files given to on_file can be known, so an
+    // archive, which the walker opens itself, is always read. May be empty.
     std::function<bool(const std::string& identity)> is_known;
 };
 
