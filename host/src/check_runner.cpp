@@ -431,7 +431,7 @@ std::vector<Finding> run_in_process(const Check& check, const CheckContext& cont
 
 struct CheckRun::Children {
     std::vector<RunningChild> running;
-    std::vector<RunningChild> finished;
+    std::vector<std::vector<LogEntry>> logs;    // what each check logged, by its position
 };
 
 CheckRun::CheckRun(std::vector<const Check*> checks, const CheckContext& context, RunOptions options)
@@ -469,20 +469,32 @@ std::vector<std::vector<Finding>> CheckRun::finish() {
         return std::move(findings_);
     }
     auto& running = children_->running;
-    auto& finished = children_->finished;
+    auto& logs = children_->logs;
+    logs.resize(checks_.size());
     while (!running.empty()) {
         collect(running);
         std::vector<RunningChild> still;
-        for (auto& child : running) (child.done ? finished : still).push_back(std::move(child));
+        for (auto& child : running) {
+            if (!child.done) {
+                still.push_back(std::move(child));
+                continue;
+            }
+            // A record is read as soon as its child is done, so that the
+            // children's output is not all held at once. What the check
+            // logged waits, to be passed on in the order of the checks.
+            RecordingLogger recorder;
+            const CheckContext recorded{context_.index, context_.cohort, context_.rules, recorder,
+                                        context_.inspection_date};
+            findings_[child.slot] = read_outcome(*checks_[child.slot], recorded, options_, child.outcome);
+            logs[child.slot] = std::move(recorder.entries);
+        }
         running.swap(still);
         start_more();
     }
-    std::sort(finished.begin(), finished.end(),
-              [](const RunningChild& a, const RunningChild& b) { return a.slot < b.slot; });
-    for (const auto& child : finished) {
-        findings_[child.slot] = read_outcome(*checks_[child.slot], context_, options_, child.outcome);
+    for (const auto& entries : logs) {
+        for (const auto& entry : entries) context_.log.log(entry.level, entry.message);
     }
-    finished.clear();
+    logs.clear();
     return std::move(findings_);
 }
 
