@@ -182,10 +182,11 @@ struct CachedRead {
     int unread = 0;    // files the walker passed on unread, known by their identity
 };
 
-CachedRead read_with_cache(const fs::path& folder, ExtractCache& cache) {
+CachedRead read_with_cache(const fs::path& folder, ExtractCache& cache, const ExtractLimits& limits = {}) {
     CachedRead read;
     std::atomic<int> calls{0};
     PoolOptions options;
+    options.extract_limits = limits;
     options.jobs = 2;
     options.isolate = false;
     options.cache = &cache;
@@ -414,4 +415,81 @@ TEST(CachedExtraction, KnownZipEntriesAreNotInflated) {
     EXPECT_EQ(changed.extracted, 1);
     ASSERT_FALSE(changed.index.documents().empty());
     EXPECT_EQ(changed.index.documents()[0].text(), "first fil!");
+}
+
+TEST(CachedExtraction, OtherLimitsReadFilesAgain) {
+    const TempDir folder;
+    write_three_files(folder);
+    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    ExtractCache cache((folder / "cache").string(), 1 << 30);
+    read_with_cache(folder / "export", cache);
+    ExtractLimits shallow;
+    shallow.max_xml_depth = 4;
+
+    const auto other = read_with_cache(folder / "export", cache, shallow);
+
+    EXPECT_EQ(other.unread, 0);
+    EXPECT_EQ(other.extracted, 3);
+}
+
+TEST(CachedExtraction, HardLinkKeepsItsOwnKind) {
+    const TempDir folder;
+    iqts::test::write_file(folder / "export" / "notes.csv", "Mentor name,School\nAda Obi,Riverside\n");
+    fs::create_hard_link(folder / "export" / "notes.csv", folder / "export" / "notes.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    ExtractCache cache((folder / "cache").string(), 1 << 30);
+    read_with_cache(folder / "export", cache);
+
+    const auto warm = read_with_cache(folder / "export", cache);
+
+    ASSERT_EQ(warm.index.files().size(), 2u);
+    EXPECT_EQ(warm.index.files()[0].kind, "csv");
+    EXPECT_EQ(warm.index.files()[1].kind, "txt");
+}
+
+// Returns the offset of the central directory record of `name` in a zip.
+std::size_t central_record(const std::string& zip, const std::string& name) {
+    for (auto at = zip.find("PK\x01\x02"); at != std::string::npos; at = zip.find("PK\x01\x02", at + 4)) {
+        if (zip.compare(at + 46, name.size(), name) == 0) return at;
+    }
+    return std::string::npos;
+}
+
+TEST(CachedExtraction, DirectoryCrcDisagreeingWithHeaderIsRead) {
+    const TempDir folder;
+    write_three_files(folder);
+    zip_three_files(folder);
+    ExtractCache cache((folder / "cache").string(), 1 << 30);
+    read_with_cache(folder / "export.zip", cache);
+    const auto old_zip = iqts::test::read_file(folder / "export.zip");
+    iqts::test::write_file(folder / "export" / "a.txt", "first fil!");
+    fs::remove(folder / "export.zip");
+    zip_three_files(folder);
+    // The changed entry's directory record gets the old CRC-32 back.
+    auto altered = iqts::test::read_file(folder / "export.zip");
+    const auto old_record = central_record(old_zip, "a.txt");
+    const auto new_record = central_record(altered, "a.txt");
+    ASSERT_NE(old_record, std::string::npos);
+    ASSERT_NE(new_record, std::string::npos);
+    altered.replace(new_record + 16, 4, old_zip.substr(old_record + 16, 4));
+    iqts::test::write_file(folder / "export.zip", altered);
+
+    const auto after = read_with_cache(folder / "export.zip", cache);
+
+    EXPECT_EQ(after.unread, 2);
+    ASSERT_FALSE(after.index.documents().empty());
+    EXPECT_EQ(after.index.documents()[0].text(), "first fil!");
+}
+
+TEST(ExtractCache, FifoInFolderDoesNotBlock) {
+    const TempDir folder;
+    const auto cache_folder = folder / "cache";
+    fs::create_directories(cache_folder);
+    ASSERT_EQ(::mkfifo((cache_folder / "identities").c_str(), 0600), 0);
+    ExtractCache cache(cache_folder.string(), 1 << 30);
+    const auto key = ExtractCache::key("fifo", "file.txt", ExtractLimits{});
+    ASSERT_EQ(::mkfifo(cache.entry_path(key).c_str(), 0600), 0);
+
+    EXPECT_FALSE(cache.load(key).has_value());
+    EXPECT_FALSE(cache.known_key("any").has_value());
 }

@@ -60,7 +60,9 @@ std::string entry_header(const std::string& key) {
 // Reads a whole file without following a symbolic link. Returns false when
 // it does not exist or cannot be read.
 bool read_entry(const std::string& path, std::string& content) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    // O_NONBLOCK keeps a FIFO put in the folder from blocking the open. It
+    // changes nothing for a regular file.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) return false;
     struct stat status {};
     if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
@@ -80,8 +82,8 @@ bool read_entry(const std::string& path, std::string& content) {
     return true;
 }
 
-// The kind named by `name`, as to_string writes it; nothing for a name no
-// kind has.
+// Returns the kind that to_string names `name`, or nothing when no kind
+// has that name.
 std::optional<FileKind> kind_named(std::string_view name) {
     for (int value = 0; value <= static_cast<int>(FileKind::unknown); ++value) {
         const auto kind = static_cast<FileKind>(value);
@@ -90,7 +92,7 @@ std::optional<FileKind> kind_named(std::string_view name) {
     return std::nullopt;
 }
 
-// The lowercase extension of a file name, without the dot.
+// Returns the lowercase extension of a file name, without the dot.
 std::string extension_of(std::string_view name) {
     const auto slash = name.find_last_of('/');
     if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
@@ -136,7 +138,7 @@ ExtractCache::ExtractCache(std::string folder, std::uint64_t max_bytes)
     read_identities();
 }
 
-// The identities file holds one line per file: the identity, a tab and the
+// The identities file contains one line per file: the identity, a tab and the
 // key. A line of another shape is ignored, so a damaged file costs only a
 // slower scan.
 void ExtractCache::read_identities() {
@@ -211,9 +213,9 @@ std::string ExtractCache::key(std::string_view bytes, std::string_view name, con
                                 "\nmax_text_bytes " + std::to_string(limits.max_text_bytes) + "\nmax_xml_depth " +
                                 std::to_string(limits.max_xml_depth) + "\nmax_cells " +
                                 std::to_string(limits.max_cells) + "\n\n";
-    // OpenSSL's SHA-256 uses the processor's SHA instructions, about five
-    // times as fast as Poco::SHA2Engine, and a rescan hashes every byte of
-    // the export. Poco::Crypto::DigestEngine wraps the same code but counts
+    // OpenSSL's SHA-256 uses the processor's SHA instructions and hashed
+    // about five times as fast as Poco::SHA2Engine here; a scan that fills
+    // the cache hashes every byte of the export. Poco::Crypto::DigestEngine wraps the same code but counts
     // OpenSSL initialisations without a lock and crashed when two threads
     // hashed at once.
     const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> hash(EVP_MD_CTX_new(), EVP_MD_CTX_free);
@@ -233,6 +235,10 @@ std::string ExtractCache::key(std::string_view bytes, std::string_view name, con
         key += hex[digest[i] & 0x0f];
     }
     return key;
+}
+
+std::string ExtractCache::identity_scope(const ExtractLimits& limits) {
+    return key("", "", limits).substr(0, 16);
 }
 
 std::string ExtractCache::entry_path(const std::string& key) const {

@@ -21,6 +21,7 @@ FileRecord record_of(const EvidenceFile& file, FileKind kind) {
 ExtractionPool::ExtractionPool(PoolOptions options, BuiltIndex& index)
     : options_(std::move(options)), index_(index) {
     if (!options_.extract_function) options_.extract_function = extract;
+    identity_scope_ = ExtractCache::identity_scope(options_.extract_limits) + ":";
     const unsigned jobs = std::max(1u, options_.jobs);
     max_in_flight_ = 8 + 3 * static_cast<std::size_t>(jobs);
     // NOTE: the launcher is forked here, before this pool's threads exist,
@@ -51,7 +52,7 @@ void ExtractionPool::record(FileRecord&& record) {
 
 bool ExtractionPool::knows(const std::string& identity) {
     if (!options_.cache || identity.empty()) return false;
-    const auto key = options_.cache->known_key(identity);
+    const auto key = options_.cache->known_key(identity_scope_ + identity);
     if (!key) return false;
     auto cached = options_.cache->load(*key);
     if (!cached) return false;
@@ -159,7 +160,7 @@ ExtractionPool::Outcome ExtractionPool::extract_file(EvidenceFile& file, Extract
         key = ExtractCache::key(file.bytes, file.name, options_.extract_limits);
         cached = options_.cache->load(key);
     }
-    // A hit knows its kind, which spares sniffing a zip's part names.
+    // A hit carries its kind, which spares sniffing a zip's part names.
     const auto kind = cached ? cached->kind : sniff(file.bytes, file.name);
     outcome.record = record_of(file, kind);
     if (is_archive(kind)) {
@@ -179,7 +180,9 @@ ExtractionPool::Outcome ExtractionPool::extract_file(EvidenceFile& file, Extract
         result = extract_in_process(options_.extract_function, kind, file.path, file.bytes, options_.extract_limits);
     }
     if (options_.cache && !cached && result.complete) options_.cache->store(key, kind, result.extraction);
-    if (options_.cache && (cached || result.complete)) options_.cache->remember(file.identity, key);
+    if (options_.cache && (cached || result.complete) && !file.identity.empty()) {
+        options_.cache->remember(identity_scope_ + file.identity, key);
+    }
 
     outcome.record.status = result.extraction.status;
     outcome.record.reason = std::move(result.extraction.reason);

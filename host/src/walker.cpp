@@ -198,7 +198,10 @@ void read_folder_file(WalkContext& context, const fs::path& path, const std::str
 
     std::string identity;
     if (context.visitor.is_known) {
+        // The path joins the identity because a hard link under another
+        // name (another extension) is the same inode but may be another kind.
         identity = file_identity(status, static_cast<long long>(std::time(nullptr)));
+        if (!identity.empty()) identity += ":" + virtual_path;
         if (!identity.empty() && context.visitor.is_known(identity)) {
             context.total_bytes += size;
             EvidenceFile known;

@@ -151,6 +151,17 @@ std::unordered_map<std::string, StoredEntry> read_stored_entries(const ArchiveSo
         for (auto it = directory.fileInfoBegin(); it != directory.fileInfoEnd(); ++it) {
             entries[it->first] = StoredEntry{it->second.getCRC(), it->second.getUncompressedSize()};
         }
+        // An entry whose local header gives another CRC-32 or size than the
+        // directory has been altered, so it gets no identity.
+        for (auto it = directory.headerBegin(); it != directory.headerEnd(); ++it) {
+            const auto stored = entries.find(it->first);
+            if (stored == entries.end()) continue;
+            const bool sizes_known = !it->second.searchCRCAndSizesAfterData();
+            if (sizes_known && (it->second.getCRC() != stored->second.crc ||
+                                it->second.getUncompressedSize() != stored->second.size)) {
+                entries.erase(stored);
+            }
+        }
     } catch (const std::exception&) {
         entries.clear();
     }

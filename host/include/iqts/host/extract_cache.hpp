@@ -60,6 +60,11 @@ public:
     // the cache. Throws only std::bad_alloc.
     void store(const std::string& key, FileKind kind, const Extraction& extraction);
 
+    // Returns a tag of the scanner and extractor versions and the limits.
+    // Identities are remembered under it, because the same file gives
+    // another extraction under other limits or another scanner.
+    static std::string identity_scope(const ExtractLimits& limits);
+
     // Returns the key remembered for a folder file's identity (see
     // file_identity), or nothing. The identities are kept in the file
     // "identities" in the cache folder, so that a rescan need neither read

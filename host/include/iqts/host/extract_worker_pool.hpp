@@ -99,6 +99,7 @@ private:
     std::size_t max_in_flight_ = 8;
     bool closed_ = false;
     std::unordered_multimap<std::string, std::pair<std::string, CachedExtraction>> known_;    // identity -> key, entry
+    std::string identity_scope_;    // prefixes identities in the cache: see ExtractCache::identity_scope
     std::optional<WorkerLauncher> launcher_;    // forked before the threads start
     unsigned workers_started_ = 0;
     std::size_t extractor_failures_ = 0;
