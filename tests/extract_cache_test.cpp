@@ -321,6 +321,10 @@ TEST(CacheCommand, CacheInsideExportExitsTwo) {
 
 }  // namespace
 
+// Waits until files written now have an identity, which file_identity
+// gives only 3 s after a file's last change.
+void wait_until_settled() { std::this_thread::sleep_for(std::chrono::milliseconds(3200)); }
+
 TEST(FileIdentity, EmptyWhileTheFileMayStillChange) {
     const TempDir folder;
     iqts::test::write_file(folder / "a.txt", "text");
@@ -344,12 +348,10 @@ TEST(FileIdentity, ChangesWithSizeAndTimes) {
     EXPECT_NE(file_identity(touched, 1000), identity);
 }
 
-// A file is known by its identity only a few seconds after it last changed,
-// so this test waits that long once.
 TEST(CachedExtraction, SettledFilesAreKnownWithoutReading) {
     const TempDir folder;
     write_three_files(folder);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    wait_until_settled();
     const auto cache_folder = (folder / "cache").string();
     CachedRead cold;
     {
@@ -375,7 +377,7 @@ TEST(CachedExtraction, SettledFilesAreKnownWithoutReading) {
 TEST(CachedExtraction, DamagedEntryMeansFileIsRead) {
     const TempDir folder;
     write_three_files(folder);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    wait_until_settled();
     ExtractCache cache((folder / "cache").string(), 1 << 30);
     const auto cold = read_with_cache(folder / "export", cache);
     for (const auto& entry : entries_in(folder / "cache")) fs::resize_file(entry, 10);
@@ -420,7 +422,7 @@ TEST(CachedExtraction, KnownZipEntriesAreNotInflated) {
 TEST(CachedExtraction, OtherLimitsReadFilesAgain) {
     const TempDir folder;
     write_three_files(folder);
-    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    wait_until_settled();
     ExtractCache cache((folder / "cache").string(), 1 << 30);
     read_with_cache(folder / "export", cache);
     ExtractLimits shallow;
@@ -436,7 +438,7 @@ TEST(CachedExtraction, HardLinkKeepsItsOwnKind) {
     const TempDir folder;
     iqts::test::write_file(folder / "export" / "notes.csv", "Mentor name,School\nAda Obi,Riverside\n");
     fs::create_hard_link(folder / "export" / "notes.csv", folder / "export" / "notes.txt");
-    std::this_thread::sleep_for(std::chrono::milliseconds(3200));
+    wait_until_settled();
     ExtractCache cache((folder / "cache").string(), 1 << 30);
     read_with_cache(folder / "export", cache);
 

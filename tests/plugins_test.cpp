@@ -353,7 +353,7 @@ TEST(RunCheck, GoodCheckRunsAfterEveryFaultyCheck) {
     EXPECT_EQ(steady.size(), 2u);
 }
 
-TEST(RunChecks, TwoAtOnceGiveTheFindingsOfOneAtATime) {
+TEST(RunChecks, ParallelMatchesSequential) {
     CheckInputs inputs;
     std::vector<const iqts::Check*> checks;
     for (const auto& plugin : fixtures().plugins.loaded) {

@@ -213,11 +213,11 @@ std::string ExtractCache::key(std::string_view bytes, std::string_view name, con
                                 "\nmax_text_bytes " + std::to_string(limits.max_text_bytes) + "\nmax_xml_depth " +
                                 std::to_string(limits.max_xml_depth) + "\nmax_cells " +
                                 std::to_string(limits.max_cells) + "\n\n";
-    // OpenSSL's SHA-256 uses the processor's SHA instructions and hashed
-    // about five times as fast as Poco::SHA2Engine here; a scan that fills
-    // the cache hashes every byte of the export. Poco::Crypto::DigestEngine wraps the same code but counts
-    // OpenSSL initialisations without a lock and crashed when two threads
-    // hashed at once.
+    // OpenSSL's SHA-256 uses the processor's SHA instructions, and it hashed
+    // about five times as fast as Poco::SHA2Engine here. A scan that fills
+    // the cache hashes every byte of the export. Poco::Crypto::DigestEngine
+    // is not used because it counts OpenSSL initialisations without a lock,
+    // and it crashed when two threads hashed at once.
     const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> hash(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;

@@ -432,10 +432,10 @@ public:
     }
 
     std::string find(const std::string& title) const {
-        const std::string wanted = normalise_words(title);
-        if (wanted.empty()) return {};
-        if (const auto found = by_title_.find(wanted); found != by_title_.end()) return found->second;
-        if (const auto found = by_name_.find(wanted); found != by_name_.end()) return found->second;
+        const std::string normalised = normalise_words(title);
+        if (normalised.empty()) return {};
+        if (const auto found = by_title_.find(normalised); found != by_title_.end()) return found->second;
+        if (const auto found = by_name_.find(normalised); found != by_name_.end()) return found->second;
         return {};
     }
 

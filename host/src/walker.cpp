@@ -86,6 +86,13 @@ void WalkContext::deliver(std::string path, std::string name, std::string bytes,
     record(path, outcome.kind, outcome.status, outcome.reason, size, modified);
 }
 
+void WalkContext::deliver_unread(EvidenceFile file, std::uint64_t size) {
+    total_bytes += size;
+    file.unread = true;
+    file.disk_size = size;
+    if (visitor.on_file) visitor.on_file(std::move(file));
+}
+
 }  // namespace walker_detail
 
 namespace {
@@ -203,16 +210,13 @@ void read_folder_file(WalkContext& context, const fs::path& path, const std::str
         identity = file_identity(status, static_cast<long long>(std::time(nullptr)));
         if (!identity.empty()) identity += ":" + virtual_path;
         if (!identity.empty() && context.visitor.is_known(identity)) {
-            context.total_bytes += size;
             EvidenceFile known;
             known.path = virtual_path;
             known.name = name;
             known.modified = modified;
             known.identity = identity;
-            known.unread = true;
             known.disk_path = path.string();
-            known.disk_size = size;
-            if (context.visitor.on_file) context.visitor.on_file(std::move(known));
+            context.deliver_unread(std::move(known), size);
             return;
         }
     }

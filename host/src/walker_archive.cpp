@@ -344,16 +344,13 @@ bool ArchiveWalk::read_entry(archive_entry* entry, const std::string& path, cons
     // passed on unread, and libarchive skips its data at the next header.
     const auto identity = stored_identity(entry, path, modified);
     if (!identity.empty() && context_.visitor.is_known(identity)) {
-        context_.total_bytes += declared;
         EvidenceFile known;
         known.path = path;
         known.name = name;
         known.modified = modified;
         known.depth = depth_;
         known.identity = identity;
-        known.unread = true;
-        known.disk_size = declared;
-        if (context_.visitor.on_file) context_.visitor.on_file(std::move(known));
+        context_.deliver_unread(std::move(known), declared);
         return true;
     }
 

@@ -27,6 +27,11 @@ struct WalkContext {
     // the number of archives the file sits in.
     void deliver(std::string path, std::string name, std::string bytes, std::string modified, int depth,
                  std::string identity = "");
+
+    // Passes a file whose identity the visitor has on without its bytes.
+    // `file` has its path, name, time, depth, identity and, for a folder
+    // file, disk_path. `size` is its size on disk or in the archive.
+    void deliver_unread(EvidenceFile file, std::uint64_t size);
 };
 
 // Where an archive's bytes come from: a file of the file system (streamed by

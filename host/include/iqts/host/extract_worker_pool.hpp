@@ -55,7 +55,7 @@ public:
     // unreadable), in its place among the submitted files.
     void record(FileRecord&& record);
 
-    // Returns whether the cache holds a valid extraction for the file with
+    // Returns whether the cache has a valid extraction for the file with
     // this identity, and keeps it for the file's submission, which may then
     // come without the file's bytes. Called from the walking thread.
     bool knows(const std::string& identity);

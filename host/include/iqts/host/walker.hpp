@@ -20,18 +20,19 @@ struct WalkLimits {
     double max_compression_ratio = 200;                 // uncompressed / compressed, per entry
 };
 
-// One file of the export, with its content loaded in memory, or, for a
-// file of a folder that the visitor already knows (see
-// WalkVisitor::is_known), with its place on disk instead.
+// One file of the export, with its content loaded in memory. A file whose
+// identity the visitor already has (see WalkVisitor::is_known) comes
+// without its content, and a folder file then gives its place on disk.
 struct EvidenceFile {
     std::string path;              // virtual path, '/' separators, "!/" after an archive
     std::string name;              // last path component
     std::string bytes;
     std::string modified;          // ISO 8601 UTC, empty when unknown
     int depth = 0;                 // number of archives it sits in
-    // What identifies this version of the file without reading it: for a
-    // folder file see file_identity, for a zip entry its path, CRC-32, size
-    // and time from the zip's directory. Empty when unknown.
+    // The identity of this version of the file, found without reading it:
+    // file_identity and the path for a folder file, and the path, CRC-32,
+    // size and time from the zip's directory for a zip entry. Empty when
+    // unknown.
     std::string identity;
     bool unread = false;           // true when `bytes` was not read because the visitor knew the file
     std::string disk_path;         // where an unread folder file is; empty for an archive entry
@@ -45,9 +46,9 @@ struct EvidenceFile {
 struct WalkVisitor {
     std::function<void(EvidenceFile&&)> on_file;
     std::function<void(FileRecord&&)> on_record;
-    // Returns whether the visitor already holds what it needs from the file
-    // with this identity (a folder file or a zip entry), which the walker
-    // then passes on unread. Only files given to on_file can be known, so an
+    // Returns whether the visitor already has what it needs from the file
+    // with this identity (a folder file or a zip entry), so that the walker
+    // passes it on unread. Only files given to on_file can be known, so an
     // archive, which the walker opens itself, is always read. May be empty.
     std::function<bool(const std::string& identity)> is_known;
 };
