@@ -203,7 +203,9 @@ CachedRead read_with_cache(const fs::path& folder, ExtractCache& cache, const Ex
             pool.submit(std::move(file));
         };
         visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
-        visitor.is_known = [&](const std::string& identity) { return pool.knows(identity); };
+        visitor.is_known = [&](const std::string& identity, bool can_read_again) {
+            return pool.knows(identity, can_read_again);
+        };
         walk({folder.string()}, WalkLimits{}, visitor);
         pool.finish();
     }
@@ -374,19 +376,34 @@ TEST(CachedExtraction, SettledFilesAreKnownWithoutReading) {
     EXPECT_EQ(changed.index.documents()[0].text(), "first fil!");
 }
 
+struct DamagedRead {
+    CachedRead cold;
+    CachedRead rebuilt;
+};
+
+// Reads `target` to fill an empty cache, cuts every cache entry to 10
+// bytes, and reads `target` again.
+DamagedRead read_with_damaged_cache(const TempDir& folder, const fs::path& target) {
+    ExtractCache cache((folder / "cache").string(), 1 << 30);
+    DamagedRead read;
+    read.cold = read_with_cache(target, cache);
+    for (const auto& entry : entries_in(folder / "cache")) fs::resize_file(entry, 10);
+    read.rebuilt = read_with_cache(target, cache);
+    return read;
+}
+
 TEST(CachedExtraction, DamagedEntryMeansFileIsRead) {
     const TempDir folder;
     write_three_files(folder);
     wait_until_settled();
-    ExtractCache cache((folder / "cache").string(), 1 << 30);
-    const auto cold = read_with_cache(folder / "export", cache);
-    for (const auto& entry : entries_in(folder / "cache")) fs::resize_file(entry, 10);
 
-    const auto rebuilt = read_with_cache(folder / "export", cache);
+    const auto read = read_with_damaged_cache(folder, folder / "export");
 
-    EXPECT_EQ(rebuilt.unread, 0);
-    EXPECT_EQ(rebuilt.extracted, 3);
-    EXPECT_EQ(all_documents(rebuilt.index), all_documents(cold.index));
+    // The walker passes the known files on unread; the pool finds their
+    // entries damaged and reads the files from disk.
+    EXPECT_EQ(read.rebuilt.unread, 3);
+    EXPECT_EQ(read.rebuilt.extracted, 3);
+    EXPECT_EQ(all_documents(read.rebuilt.index), all_documents(read.cold.index));
 }
 
 // Zips the three files of write_three_files as export.zip.
@@ -417,6 +434,19 @@ TEST(CachedExtraction, KnownZipEntriesAreNotInflated) {
     EXPECT_EQ(changed.extracted, 1);
     ASSERT_FALSE(changed.index.documents().empty());
     EXPECT_EQ(changed.index.documents()[0].text(), "first fil!");
+}
+
+TEST(CachedExtraction, DamagedEntryMeansZipEntryIsInflated) {
+    const TempDir folder;
+    write_three_files(folder);
+    zip_three_files(folder);
+
+    const auto read = read_with_damaged_cache(folder, folder / "export.zip");
+
+    // An archive entry cannot be read again later, so the walker inflates it.
+    EXPECT_EQ(read.rebuilt.unread, 0);
+    EXPECT_EQ(read.rebuilt.extracted, 3);
+    EXPECT_EQ(all_documents(read.rebuilt.index), all_documents(read.cold.index));
 }
 
 TEST(CachedExtraction, OtherLimitsReadFilesAgain) {

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -372,6 +373,47 @@ TEST(RunChecks, ParallelMatchesSequential) {
             EXPECT_EQ(together[i][j].message, alone[j].message) << checks[i]->name();
         }
     }
+}
+
+// A check that leaves a file behind when it runs, so that a test sees
+// which checks have started.
+class MarkingCheck : public iqts::Check {
+public:
+    explicit MarkingCheck(fs::path marker) : marker_(std::move(marker)) {}
+    std::string criterion() const override { return "C1.1"; }
+    std::string name() const override { return "marking"; }
+    std::vector<Finding> run(const iqts::CheckContext&) const override {
+        std::ofstream(marker_) << "ran";
+        return {Finding{Status::pass, marker_.filename().string(), "ran", {}}};
+    }
+
+private:
+    fs::path marker_;
+};
+
+TEST(RunChecks, PollStartsTheNextCheckWhileTheCallerWorks) {
+    CheckInputs inputs;
+    const iqts::test::TempDir work;
+    const MarkingCheck first(work / "first");
+    const MarkingCheck second(work / "second");
+    auto options = isolation(std::chrono::seconds(10));
+    options.jobs = 1;
+
+    iqts::host::CheckRun run({&first, &second}, inputs.context, options);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!fs::exists(work / "second") && std::chrono::steady_clock::now() < give_up) {
+        run.poll();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    const bool second_ran_before_finish = fs::exists(work / "second");
+    const auto findings = run.finish();
+
+    EXPECT_TRUE(second_ran_before_finish);
+    ASSERT_EQ(findings.size(), 2u);
+    ASSERT_EQ(findings[0].size(), 1u);
+    ASSERT_EQ(findings[1].size(), 1u);
+    EXPECT_EQ(findings[0][0].subject, "first");
+    EXPECT_EQ(findings[1][0].subject, "second");
 }
 
 // ---- Running a check in the host's own process, for debugging.

@@ -12,18 +12,13 @@
 #include <cstring>
 #include <iostream>
 #include <new>
-#include <sstream>
 #include <string_view>
 #include <variant>
 #include <vector>
 
-#include <Poco/Exception.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-#include <Poco/JSON/Stringifier.h>
-
+#include "byte_codec.hpp"
 #include "iqts/host/plugins.hpp"
+#include "iqts/host/text_encoding.hpp"
 
 namespace iqts::host {
 namespace {
@@ -34,12 +29,18 @@ using Clock = std::chrono::steady_clock;
 // check cannot exhaust the host's memory through the pipe.
 constexpr std::size_t max_output_bytes = 256u << 20;
 
-// Written without allocating, because the heap is exhausted when it is needed.
-constexpr std::string_view out_of_memory_record = R"({"error":"out_of_memory"})";
+// The kind of record a child sends through its pipe, read only by its parent.
+// A record is the kind byte and then, for `findings`, the findings: a u32
+// count, and for each a status byte, subject, message and a u32 count of
+// path and location pairs. For `threw` it is the exception's message. Both
+// end with the log: a u32 count of level bytes and messages. Strings are a
+// u32 length and the bytes (byte_codec.hpp).
+enum class RecordKind : std::uint8_t { findings = 1, threw = 2, out_of_memory = 3 };
 
-// Sent when a check throws something that is not a std::exception.
-constexpr std::string_view unknown_exception_record =
-    R"({"error":"threw","what":"an exception that is not a std::exception"})";
+// Written without allocating, because the heap is exhausted when it is needed.
+constexpr char out_of_memory_record[] = {static_cast<char>(RecordKind::out_of_memory)};
+
+constexpr std::string_view unknown_exception_message = "an exception that is not a std::exception";
 
 struct LogEntry {
     LogLevel level;
@@ -56,7 +57,6 @@ public:
 };
 
 constexpr LogLevel log_levels[] = {LogLevel::debug, LogLevel::info, LogLevel::warning, LogLevel::error};
-constexpr const char* log_level_names[] = {"debug", "info", "warning", "error"};
 constexpr Status statuses[] = {Status::pass, Status::waived, Status::review,
                                Status::missing, Status::fail, Status::error};
 
@@ -91,45 +91,38 @@ std::string mebibytes_text(std::size_t bytes) { return std::to_string(bytes >> 2
 
 // ---- The child's side: run the check and write one JSON record to the pipe.
 
-Poco::JSON::Array::Ptr log_to_json(const std::vector<LogEntry>& entries) {
-    Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
-    for (const auto& entry : entries) {
-        Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
-        object->set("level", log_level_names[static_cast<int>(entry.level)]);
-        object->set("message", entry.message);
-        array->add(object);
+void write_log(ByteWriter& writer, const std::vector<LogEntry>& log) {
+    writer.count(log.size());
+    for (const auto& entry : log) {
+        writer.u8(static_cast<std::uint8_t>(entry.level));
+        writer.string(entry.message);
     }
-    return array;
 }
 
-Poco::JSON::Array::Ptr findings_to_json(const std::vector<Finding>& findings) {
-    Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
+std::string findings_record(const std::vector<Finding>& findings, const std::vector<LogEntry>& log) {
+    ByteWriter writer;
+    writer.u8(static_cast<std::uint8_t>(RecordKind::findings));
+    writer.count(findings.size());
     for (const auto& finding : findings) {
-        Poco::JSON::Array::Ptr evidence = new Poco::JSON::Array;
+        writer.u8(static_cast<std::uint8_t>(finding.status));
+        writer.string(finding.subject);
+        writer.string(finding.message);
+        writer.count(finding.evidence.size());
         for (const auto& item : finding.evidence) {
-            Poco::JSON::Object::Ptr place = new Poco::JSON::Object;
-            place->set("path", item.path);
-            place->set("location", item.location);
-            evidence->add(place);
+            writer.string(item.path);
+            writer.string(item.location);
         }
-
-        Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
-        object->set("status", std::string(to_string(finding.status)));
-        object->set("subject", finding.subject);
-        object->set("message", finding.message);
-        object->set("evidence", evidence);
-        array->add(object);
     }
-    return array;
+    write_log(writer, log);
+    return std::move(writer.out());
 }
 
-std::string stringify(const Poco::JSON::Object::Ptr& record) {
-    std::ostringstream out;
-    // Escaping every non-ASCII character keeps the record valid JSON even
-    // when a message carries bytes that are not UTF-8: Poco 1.11 escapes
-    // each such byte as the Latin-1 character of the same value.
-    Poco::JSON::Stringifier::stringify(record, out, 0, -1, Poco::JSON_ESCAPE_UNICODE);
-    return out.str();
+std::string threw_record(std::string_view what, const std::vector<LogEntry>& log) {
+    ByteWriter writer;
+    writer.u8(static_cast<std::uint8_t>(RecordKind::threw));
+    writer.string(what);
+    write_log(writer, log);
+    return std::move(writer.out());
 }
 
 void write_all(int fd, std::string_view data) {
@@ -172,22 +165,19 @@ void silence_stdout() {
         RecordingLogger logger;
         const CheckContext child_context{context.index, context.cohort, context.rules, logger,
                                          context.inspection_date};
-        Poco::JSON::Object::Ptr record = new Poco::JSON::Object;
+        std::string record;
         try {
-            record->set("findings", findings_to_json(check.run(child_context)));
+            record = findings_record(check.run(child_context), logger.entries);
         } catch (const std::bad_alloc&) {
             throw;
         } catch (const std::exception& exception) {
-            record->set("error", "threw");
-            record->set("what", std::string(exception.what()));
+            record = threw_record(exception.what(), logger.entries);
         } catch (...) {
-            write_all(fd, unknown_exception_record);
-            ::_exit(0);
+            record = threw_record(unknown_exception_message, logger.entries);
         }
-        record->set("log", log_to_json(logger.entries));
-        write_all(fd, stringify(record));
+        write_all(fd, record);
     } catch (const std::bad_alloc&) {
-        write_all(fd, out_of_memory_record);
+        write_all(fd, std::string_view(out_of_memory_record, sizeof out_of_memory_record));
     } catch (...) {
         // Only the record itself can fail here; the parent reports a child
         // that sent nothing.
@@ -250,8 +240,9 @@ void read_from(RunningChild& child) {
 // Reads the children's output until each closes its pipe, then waits for it
 // to exit, each before its own deadline. Reading while the children write
 // keeps a large record from filling a pipe and blocking both sides. Returns
-// as soon as at least one child is done, or when none is running.
-void collect(std::vector<RunningChild>& children) {
+// as soon as at least one child is done, or when none is running. With
+// `block` false it also returns after one look at the pipes, without waiting.
+void collect(std::vector<RunningChild>& children, bool block) {
     const auto done_count = [&] {
         return std::count_if(children.begin(), children.end(), [](const RunningChild& child) { return child.done; });
     };
@@ -293,51 +284,83 @@ void collect(std::vector<RunningChild>& children) {
         }
         if (!running || done_count() > done_before) return;
 
-        const int count = ::poll(ready.data(), ready.size(), static_cast<int>(wait.count()));
-        if (count <= 0) continue;
-        for (std::size_t i = 0; i < ready.size(); ++i) {
+        const int count = ::poll(ready.data(), ready.size(), block ? static_cast<int>(wait.count()) : 0);
+        for (std::size_t i = 0; count > 0 && i < ready.size(); ++i) {
             if (ready[i].revents != 0) read_from(*polled[i]);
         }
+        if (!block) return;
     }
 }
 
-Status status_from(const std::string& text) {
+Status status_from(std::uint8_t value, ByteReader& reader) {
     for (const auto status : statuses) {
-        if (to_string(status) == text) return status;
+        if (static_cast<std::uint8_t>(status) == value) return status;
     }
-    throw Poco::DataFormatException("unknown status " + text);
+    reader.fail("unknown status " + std::to_string(value));
 }
 
-void replay_log(const Poco::JSON::Array::Ptr& entries, Logger& log) {
-    if (!entries) return;
-    for (std::size_t i = 0; i < entries->size(); ++i) {
-        const auto entry = entries->getObject(static_cast<unsigned>(i));
-        const auto level_name = entry->getValue<std::string>("level");
-        const auto message = entry->getValue<std::string>("message");
-        for (std::size_t level = 0; level < std::size(log_levels); ++level) {
-            if (level_name == log_level_names[level]) log.log(log_levels[level], message);
-        }
+LogLevel level_from(std::uint8_t value, ByteReader& reader) {
+    for (const auto level : log_levels) {
+        if (static_cast<std::uint8_t>(level) == value) return level;
     }
+    reader.fail("unknown log level " + std::to_string(value));
 }
 
-std::vector<Finding> findings_from(const Poco::JSON::Array::Ptr& array) {
-    if (!array) throw Poco::DataFormatException("no findings");
-    std::vector<Finding> findings;
-    for (std::size_t i = 0; i < array->size(); ++i) {
-        const auto object = array->getObject(static_cast<unsigned>(i));
-        if (!object) throw Poco::DataFormatException("a finding is not an object");
-        Finding finding;
-        finding.status = status_from(object->getValue<std::string>("status"));
-        finding.subject = object->getValue<std::string>("subject");
-        finding.message = object->getValue<std::string>("message");
-
-        const auto evidence = object->getArray("evidence");
-        for (std::size_t j = 0; evidence && j < evidence->size(); ++j) {
-            const auto place = evidence->getObject(static_cast<unsigned>(j));
-            finding.evidence.push_back({place->getValue<std::string>("path"),
-                                        place->getValue<std::string>("location")});
+// Returns `text` with each byte that does not start a well-formed UTF-8
+// sequence read as the Latin-1 character of the same value, so that what a
+// check wrote in another encoding stays legible and the report valid UTF-8.
+std::string as_utf8(std::string text) {
+    if (is_valid_utf8(text)) return text;
+    std::string converted;
+    converted.reserve(text.size() + text.size() / 4);
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        std::size_t length = 2;
+        if (byte < 0x80) {
+            length = 1;
+        } else if (byte >= 0xf0) {
+            length = 4;
+        } else if (byte >= 0xe0) {
+            length = 3;
         }
-        findings.push_back(std::move(finding));
+        if (length <= text.size() - i && is_valid_utf8(std::string_view(text).substr(i, length))) {
+            converted.append(text, i, length);
+            i += length;
+            continue;
+        }
+        converted += static_cast<char>(0xc0 | (byte >> 6));
+        converted += static_cast<char>(0x80 | (byte & 0x3f));
+        ++i;
+    }
+    return converted;
+}
+
+// Reads a string of a record as UTF-8 (see as_utf8).
+std::string text(ByteReader& reader, const char* what) { return as_utf8(reader.string(what)); }
+
+// Reads the log at the end of a record and checks that nothing follows it.
+std::vector<LogEntry> read_log(ByteReader& reader) {
+    std::vector<LogEntry> log(reader.count("log entries"));
+    for (auto& entry : log) {
+        entry.level = level_from(reader.u8("log level"), reader);
+        entry.message = text(reader, "log message");
+    }
+    if (reader.remaining() != 0) reader.fail(std::to_string(reader.remaining()) + " bytes after the log");
+    return log;
+}
+
+// Reads the findings of a `findings` record, after its kind byte.
+std::vector<Finding> read_findings(ByteReader& reader) {
+    std::vector<Finding> findings(reader.count("findings"));
+    for (auto& finding : findings) {
+        finding.status = status_from(reader.u8("status"), reader);
+        finding.subject = text(reader, "subject");
+        finding.message = text(reader, "message");
+        finding.evidence.resize(reader.count("evidence"));
+        for (auto& item : finding.evidence) {
+            item.path = text(reader, "evidence path");
+            item.location = text(reader, "evidence location");
+        }
     }
     return findings;
 }
@@ -365,21 +388,24 @@ std::vector<Finding> read_outcome(const Check& check, const CheckContext& contex
     }
 
     try {
-        Poco::JSON::Parser parser;
-        const auto record = parser.parse(outcome.output).extract<Poco::JSON::Object::Ptr>();
-        replay_log(record->getArray("log"), context.log);
-
-        if (record->has("error")) {
-            const auto kind = record->getValue<std::string>("error");
-            if (kind == "out_of_memory") {
-                return {error_finding(check, context,
-                                      "ran out of memory (limit " + mebibytes_text(options.max_memory_bytes) + ")")};
-            }
-            return {error_finding(check, context, "threw: " + record->getValue<std::string>("what"))};
+        ByteReader reader(outcome.output, "check record");
+        const auto kind = reader.u8("record kind");
+        if (kind == static_cast<std::uint8_t>(RecordKind::out_of_memory) && reader.remaining() == 0) {
+            return {error_finding(check, context,
+                                  "ran out of memory (limit " + mebibytes_text(options.max_memory_bytes) + ")")};
         }
-        return findings_from(record->getArray("findings"));
-    } catch (const Poco::Exception&) {
-    } catch (const std::exception&) {
+        if (kind == static_cast<std::uint8_t>(RecordKind::threw)) {
+            const auto what = text(reader, "exception message");
+            for (const auto& entry : read_log(reader)) context.log.log(entry.level, entry.message);
+            return {error_finding(check, context, "threw: " + what)};
+        }
+        if (kind == static_cast<std::uint8_t>(RecordKind::findings)) {
+            auto findings = read_findings(reader);
+            // The log is passed on only when the whole record reads well.
+            for (const auto& entry : read_log(reader)) context.log.log(entry.level, entry.message);
+            return findings;
+        }
+    } catch (const ByteCodecError&) {
     }
     return {error_finding(check, context, "returned malformed output")};
 }
@@ -463,16 +489,18 @@ void CheckRun::start_more() {
     }
 }
 
-std::vector<std::vector<Finding>> CheckRun::finish() {
-    if (!options_.isolate) {
-        for (std::size_t i = 0; i < checks_.size(); ++i) findings_[i] = run_in_process(*checks_[i], context_);
-        return std::move(findings_);
-    }
+void CheckRun::poll() {
+    if (!options_.isolate) return;
+    collect(children_->running, false);
+    take_finished();
+}
+
+// Reads the outcome of each child that is done and starts the next checks.
+void CheckRun::take_finished() {
     auto& running = children_->running;
     auto& logs = children_->logs;
     logs.resize(checks_.size());
-    while (!running.empty()) {
-        collect(running);
+    {
         std::vector<RunningChild> still;
         for (auto& child : running) {
             if (!child.done) {
@@ -489,8 +517,20 @@ std::vector<std::vector<Finding>> CheckRun::finish() {
             logs[child.slot] = std::move(recorder.entries);
         }
         running.swap(still);
-        start_more();
     }
+    start_more();
+}
+
+std::vector<std::vector<Finding>> CheckRun::finish() {
+    if (!options_.isolate) {
+        for (std::size_t i = 0; i < checks_.size(); ++i) findings_[i] = run_in_process(*checks_[i], context_);
+        return std::move(findings_);
+    }
+    while (!children_->running.empty()) {
+        collect(children_->running, true);
+        take_finished();
+    }
+    auto& logs = children_->logs;
     for (const auto& entries : logs) {
         for (const auto& entry : entries) context_.log.log(entry.level, entry.message);
     }

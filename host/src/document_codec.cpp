@@ -8,6 +8,8 @@
 
 #include <Poco/Checksum.h>
 
+#include "byte_codec.hpp"
+
 namespace iqts::host {
 namespace {
 
@@ -26,42 +28,7 @@ std::uint32_t crc32_of(std::string_view bytes) {
 
 // ---- Encoding
 
-class Writer {
-public:
-    void u8(std::uint8_t value) { out_ += static_cast<char>(value); }
-
-    void u16(std::uint16_t value) { unsigned_bytes(value, 2); }
-
-    void u32(std::uint32_t value) { unsigned_bytes(value, 4); }
-
-    void u64(std::uint64_t value) { unsigned_bytes(value, 8); }
-
-    void i32(int value) { u32(static_cast<std::uint32_t>(value)); }
-
-    void f64(double value) { u64(std::bit_cast<std::uint64_t>(value)); }
-
-    void count(std::size_t value) {
-        if (value > std::numeric_limits<std::uint32_t>::max()) {
-            throw DocumentCodecError("cannot encode a list or string of " + std::to_string(value) +
-                                     " items: the format allows at most 4294967295");
-        }
-        u32(static_cast<std::uint32_t>(value));
-    }
-
-    void string(const std::string& value) {
-        count(value.size());
-        out_ += value;
-    }
-
-    std::string& out() { return out_; }
-
-private:
-    void unsigned_bytes(std::uint64_t value, int bytes) {
-        for (int i = 0; i < bytes; ++i) out_ += static_cast<char>((value >> (8 * i)) & 0xff);
-    }
-
-    std::string out_;
-};
+using Writer = ByteWriter;
 
 // Bits of the flags byte that follows a cell's type.
 constexpr std::uint8_t cell_has_number = 1;
@@ -119,67 +86,7 @@ void encode_document(Writer& writer, const Document& document) {
 
 // ---- Decoding
 
-class Reader {
-public:
-    explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-
-    std::uint8_t u8(const char* what) { return static_cast<std::uint8_t>(take(1, what)[0]); }
-
-    std::uint32_t u32(const char* what) { return static_cast<std::uint32_t>(unsigned_bytes(4, what)); }
-
-    std::uint64_t u64(const char* what) { return unsigned_bytes(8, what); }
-
-    int i32(const char* what) { return static_cast<int>(u32(what)); }
-
-    double f64(const char* what) { return std::bit_cast<double>(u64(what)); }
-
-    // Reads a list length. Each item takes at least one byte, so a count
-    // larger than the bytes left is corrupt and is rejected before any
-    // allocation.
-    std::size_t count(const char* what) {
-        const auto value = u32(what);
-        if (value > remaining()) {
-            fail(std::string(what) + " count " + std::to_string(value) + " exceeds the " +
-                 std::to_string(remaining()) + " bytes left");
-        }
-        return value;
-    }
-
-    std::string string(const char* what) {
-        const auto length = u32(what);
-        return std::string(take(length, what));
-    }
-
-    std::size_t remaining() const { return bytes_.size() - position_; }
-
-    [[noreturn]] void fail(const std::string& problem) const {
-        throw DocumentCodecError("invalid encoded document at payload byte " + std::to_string(position_) + ": " +
-                                 problem);
-    }
-
-private:
-    std::string_view take(std::size_t length, const char* what) {
-        if (length > remaining()) {
-            fail(std::string("truncated ") + what + ": " + std::to_string(length) + " bytes expected, " +
-                 std::to_string(remaining()) + " left");
-        }
-        const auto taken = bytes_.substr(position_, length);
-        position_ += length;
-        return taken;
-    }
-
-    std::uint64_t unsigned_bytes(std::size_t length, const char* what) {
-        const auto bytes = take(length, what);
-        std::uint64_t value = 0;
-        for (std::size_t i = 0; i < length; ++i) {
-            value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
-        }
-        return value;
-    }
-
-    std::string_view bytes_;
-    std::size_t position_ = 0;
-};
+using Reader = ByteReader;
 
 bool flag(Reader& reader, const char* what) {
     const auto value = reader.u8(what);
@@ -246,9 +153,7 @@ Document decode_document(Reader& reader) {
     return document;
 }
 
-}  // namespace
-
-std::string encode_extraction(const Extraction& extraction) {
+std::string encode_record(const Extraction& extraction) {
     Writer payload;
     payload.u8(static_cast<std::uint8_t>(extraction.status));
     payload.string(extraction.reason);
@@ -265,7 +170,7 @@ std::string encode_extraction(const Extraction& extraction) {
     return std::move(encoded.out());
 }
 
-std::uint64_t encoded_payload_length(std::string_view header) {
+std::uint64_t read_header(std::string_view header) {
     if (header.size() < document_codec_header_bytes) {
         throw DocumentCodecError("invalid encoded document: truncated header: " +
                                  std::to_string(document_codec_header_bytes) + " bytes expected, " +
@@ -288,8 +193,8 @@ std::uint64_t encoded_payload_length(std::string_view header) {
     return reader.u64("payload length");
 }
 
-Extraction decode_extraction(std::string_view encoded) {
-    const auto length = encoded_payload_length(encoded);
+Extraction decode_record(std::string_view encoded) {
+    const auto length = read_header(encoded);
     const auto payload = encoded.substr(document_codec_header_bytes);
     if (payload.size() != length) {
         throw DocumentCodecError("invalid encoded document: payload of " + std::to_string(length) +
@@ -311,6 +216,34 @@ Extraction decode_extraction(std::string_view encoded) {
     extraction.document = decode_document(reader);
     if (reader.remaining() != 0) reader.fail(std::to_string(reader.remaining()) + " bytes after the document");
     return extraction;
+}
+
+}  // namespace
+
+// The byte reader and writer throw ByteCodecError, which callers of the
+// document codec know as DocumentCodecError.
+std::string encode_extraction(const Extraction& extraction) {
+    try {
+        return encode_record(extraction);
+    } catch (const ByteCodecError& error) {
+        throw DocumentCodecError(error.what());
+    }
+}
+
+std::uint64_t encoded_payload_length(std::string_view header) {
+    try {
+        return read_header(header);
+    } catch (const ByteCodecError& error) {
+        throw DocumentCodecError(error.what());
+    }
+}
+
+Extraction decode_extraction(std::string_view encoded) {
+    try {
+        return decode_record(encoded);
+    } catch (const ByteCodecError& error) {
+        throw DocumentCodecError(error.what());
+    }
 }
 
 }  // namespace iqts::host

@@ -50,14 +50,17 @@ void ExtractionPool::record(FileRecord&& record) {
     commit_ready();
 }
 
-bool ExtractionPool::knows(const std::string& identity) {
+bool ExtractionPool::knows(const std::string& identity, bool can_read_again) {
     if (!options_.cache || identity.empty()) return false;
     const auto key = options_.cache->known_key(identity_scope_ + identity);
     if (!key) return false;
-    auto cached = options_.cache->load(*key);
-    if (!cached) return false;
+    std::optional<CachedExtraction> cached;
+    if (!can_read_again) {
+        cached = options_.cache->load(*key);
+        if (!cached) return false;
+    }
     const std::lock_guard lock(mutex_);
-    known_.emplace(identity, std::make_pair(*key, std::move(*cached)));
+    known_.emplace(identity, std::make_pair(*key, std::move(cached)));
     return true;
 }
 
@@ -123,15 +126,19 @@ ExtractionPool::Outcome ExtractionPool::extract_file(EvidenceFile& file, Extract
     std::string key;
     std::optional<CachedExtraction> cached;
     if (file.unread) {
-        // The walker left unread a file whose extraction knows() has kept.
+        // The walker left unread a file whose extraction knows() has kept
+        // or left to load here.
+        bool found = false;
         {
             const std::lock_guard lock(mutex_);
             if (const auto known = known_.find(file.identity); known != known_.end()) {
                 key = std::move(known->second.first);
                 cached = std::move(known->second.second);
                 known_.erase(known);
+                found = true;
             }
         }
+        if (found && !cached) cached = options_.cache->load(key);
         if (!cached && file.disk_path.empty()) {
             outcome.record = record_of(file, FileKind::unknown);
             outcome.record.status = FileStatus::review;

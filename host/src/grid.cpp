@@ -45,6 +45,8 @@ public:
         for (const auto& criterion : criteria) {
             ids_.insert(criterion.id);
             headings_.push_back({split_words(normalise_words(criterion.title)), criterion.id});
+            const auto& words = headings_.back().words;
+            if (!words.empty() && !has_letter(words.front())) headings_without_letters_ = true;
         }
     }
 
@@ -53,7 +55,11 @@ public:
         std::string part;
         std::string number;
         std::string rest;
-        if (RE2::FullMatch(cell, id_pattern, &part, &number, &rest)) {
+        // Most cells are dates, numbers and names: an id needs a full stop,
+        // and a heading starts with a word that has a letter.
+        const bool may_be_id = cell.find('.') != std::string::npos;
+        if (!may_be_id && !headings_without_letters_ && !has_letter(cell)) return {};
+        if (may_be_id && RE2::FullMatch(cell, id_pattern, &part, &number, &rest)) {
             const bool longer_number = !rest.empty() && (std::isdigit(static_cast<unsigned char>(rest[0])) ||
                                                          (rest[0] == '.' && rest.size() > 1 &&
                                                           std::isdigit(static_cast<unsigned char>(rest[1]))));
@@ -90,8 +96,17 @@ private:
         return found;
     }
 
+    // Returns whether `text` has an ASCII letter or a byte of a non-ASCII character.
+    static bool has_letter(const std::string& text) {
+        return std::any_of(text.begin(), text.end(), [](char c) {
+            const auto byte = static_cast<unsigned char>(c);
+            return byte >= 0x80 || std::isalpha(byte);
+        });
+    }
+
     std::set<std::string> ids_;
     std::vector<Heading> headings_;
+    bool headings_without_letters_ = false;
 };
 
 std::string trimmed(const std::string& text) {

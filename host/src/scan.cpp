@@ -82,7 +82,11 @@ void read_export(const ScanOptions& options, BuiltIndex& index, Logger& log) {
     WalkVisitor visitor;
     visitor.on_file = [&](EvidenceFile&& file) { pool.submit(std::move(file)); };
     visitor.on_record = [&](FileRecord&& record) { pool.record(std::move(record)); };
-    if (cache) visitor.is_known = [&pool](const std::string& identity) { return pool.knows(identity); };
+    if (cache) {
+        visitor.is_known = [&pool](const std::string& identity, bool can_read_again) {
+            return pool.knows(identity, can_read_again);
+        };
+    }
     try {
         walk(options.paths, options.walk_limits, visitor);
     } catch (const std::runtime_error& error) {
@@ -272,10 +276,13 @@ Report scan(const ScanOptions& options, Logger& log) {
     report.export_paths = options.paths;
     {
         // The first checks run in their children while this process reads
-        // the required evidence and the grid.
+        // the required evidence and the grid, and checks that end
+        // meanwhile are followed by the next.
         CheckRun run(plan.checks, context, run_options);
         report.evidence = find_required_evidence(index, *rules);
+        run.poll();
         report.grid = read_compliance_grid(index, *rules);
+        run.poll();
         report.criteria = evaluate(plan, run.finish(), *rules, cohort, log);
     }
     apply_waivers(report.criteria, waivers, options.inspection_date.empty() ? today() : options.inspection_date);

@@ -209,7 +209,7 @@ void read_folder_file(WalkContext& context, const fs::path& path, const std::str
         // name (another extension) is the same inode but may be another kind.
         identity = file_identity(status, static_cast<long long>(std::time(nullptr)));
         if (!identity.empty()) identity += ":" + virtual_path;
-        if (!identity.empty() && context.visitor.is_known(identity)) {
+        if (!identity.empty() && context.visitor.is_known(identity, true)) {
             EvidenceFile known;
             known.path = virtual_path;
             known.name = name;

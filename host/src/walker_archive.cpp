@@ -343,7 +343,7 @@ bool ArchiveWalk::read_entry(archive_entry* entry, const std::string& path, cons
     // An entry whose identity (CRC-32, size, time) the visitor already has is
     // passed on unread, and libarchive skips its data at the next header.
     const auto identity = stored_identity(entry, path, modified);
-    if (!identity.empty() && context_.visitor.is_known(identity)) {
+    if (!identity.empty() && context_.visitor.is_known(identity, false)) {
         EvidenceFile known;
         known.path = path;
         known.name = name;

@@ -55,10 +55,13 @@ public:
     // unreadable), in its place among the submitted files.
     void record(FileRecord&& record);
 
-    // Returns whether the cache has a valid extraction for the file with
-    // this identity, and keeps it for the file's submission, which may then
-    // come without the file's bytes. Called from the walking thread.
-    bool knows(const std::string& identity);
+    // Returns whether the cache has an extraction for the file with this
+    // identity, and keeps it for the file's submission, which may then come
+    // without the file's bytes. A file that cannot be read again (an
+    // archive entry) is known only when its entry loads intact now; for one
+    // that can, a worker loads the entry and reads the file when the entry
+    // is damaged. Called from the walking thread.
+    bool knows(const std::string& identity, bool can_read_again);
 
     // Waits until every submitted file is in the index and stops the
     // threads and their worker processes.
@@ -98,7 +101,8 @@ private:
     std::uint64_t next_commit_ = 0;
     std::size_t max_in_flight_ = 8;
     bool closed_ = false;
-    std::unordered_multimap<std::string, std::pair<std::string, CachedExtraction>> known_;    // identity -> key, entry
+    // identity -> key, and the entry when knows() loaded it
+    std::unordered_multimap<std::string, std::pair<std::string, std::optional<CachedExtraction>>> known_;
     std::string identity_scope_;    // prefixes identities in the cache: see ExtractCache::identity_scope
     std::optional<WorkerLauncher> launcher_;    // forked before the threads start
     unsigned workers_started_ = 0;

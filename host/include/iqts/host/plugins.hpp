@@ -72,11 +72,16 @@ public:
     CheckRun(const CheckRun&) = delete;
     CheckRun& operator=(const CheckRun&) = delete;
 
+    // Reads the outcome of every check that has ended and starts the next
+    // ones, without waiting. Work done between calls overlaps the checks.
+    void poll();
+
     std::vector<std::vector<Finding>> finish();
 
 private:
     struct Children;
     void start_more();
+    void take_finished();
 
     std::vector<const Check*> checks_;
     const CheckContext& context_;

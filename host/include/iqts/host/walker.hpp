@@ -49,8 +49,11 @@ struct WalkVisitor {
     // Returns whether the visitor already has what it needs from the file
     // with this identity (a folder file or a zip entry), so that the walker
     // passes it on unread. Only files given to on_file can be known, so an
-    // archive, which the walker opens itself, is always read. May be empty.
-    std::function<bool(const std::string& identity)> is_known;
+    // archive, which the walker opens itself, is always read. `can_read_again`
+    // is true for a folder file, which can still be read from disk_path if
+    // what the visitor knows turns out unusable, and false for an archive
+    // entry. May be empty.
+    std::function<bool(const std::string& identity, bool can_read_again)> is_known;
 };
 
 // Walks every path given on the command line: folders, archives (zip, tar,
