@@ -79,6 +79,34 @@ TEST(RulePack, InvalidPatternIsRejectedWithPosition) {
     EXPECT_NE(message.find("invalid RE2 pattern"), std::string::npos) << message;
 }
 
+TEST(RulePack, MatchesAnyFindsEachPatternOfItsKey) {
+    const auto folder = rules_folder_with(
+        "patterns.yaml", "patterns:\n  my.key:\n    - '^only start'\n    - 'end$'\n    - '(?-i)CaseKept'\n    - 'qq|zz'\n");
+    const LoadedRulePack pack({builtin_rules, folder.string()});
+
+    EXPECT_EQ(pack.alternation("my.key"), "(?:^only start)|(?:end$)|(?:(?-i)CaseKept)|(?:qq|zz)");
+    EXPECT_TRUE(pack.matches_any("my.key", "Only Start here"));
+    EXPECT_FALSE(pack.matches_any("my.key", "not only start"));
+    EXPECT_TRUE(pack.matches_any("my.key", "the END"));
+    EXPECT_TRUE(pack.matches_any("my.key", "xx CaseKept"));
+    EXPECT_FALSE(pack.matches_any("my.key", "xx casekept"));
+    EXPECT_TRUE(pack.matches_any("my.key", "zz"));
+    EXPECT_FALSE(pack.matches_any("no.such.key", "anything"));
+    EXPECT_EQ(pack.alternation("no.such.key"), "");
+}
+
+TEST(RulePack, PatternsTooLargeTogetherAreRejected) {
+    // Each pattern compiles alone; sixty of them exceed RE2's memory bound as
+    // one alternation.
+    std::string content = "patterns:\n  big.key:\n";
+    for (int i = 0; i < 60; ++i) content += "    - '(\\pL\\pN){100}x" + std::to_string(i) + "'\n";
+    const auto folder = rules_folder_with("patterns.yaml", content);
+    const auto message = load_error(folder);
+    EXPECT_NE(message.find("patterns.yaml:3:5"), std::string::npos) << message;
+    EXPECT_NE(message.find("the patterns under 'big.key' are too large to match together"), std::string::npos)
+        << message;
+}
+
 TEST(RulePack, MissingFolderIsAnError) {
     const auto message = load_error("/nonexistent/iqts-rules");
     EXPECT_NE(message.find("rules folder not found"), std::string::npos) << message;

@@ -24,6 +24,10 @@ RE2::Options pattern_options() {
     RE2::Options options;
     options.set_case_sensitive(false);
     options.set_log_errors(false);
+    // A key's patterns are matched as one alternation, so a pattern may contain
+    // several that each fit RE2's default 8 MiB. RE2 takes memory as a
+    // pattern needs it, up to this bound.
+    options.set_max_mem(int64_t{64} << 20);
     return options;
 }
 

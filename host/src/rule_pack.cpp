@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
+#include "iqts/host/rule_checks.hpp"
 #include "iqts/values.hpp"
 
 namespace iqts::host {
@@ -347,6 +348,12 @@ void LoadedRulePack::load_section(const std::string& path, const YAML::Node& key
                 list.push_back(pattern);
             }
             patterns_[key] = std::move(list);
+            // Checks match a key's patterns as one alternation (RulePack::matches_any).
+            const auto joined = alternation(key);
+            if (!joined.empty() && !compiled_pattern(joined)->ok()) {
+                fail(path, item.second, "the patterns under '" + key + "' are too large to match together: " +
+                                            compiled_pattern(joined)->error() + "; split them under two keys");
+            }
         }
     } else if (name == "fields") {
         if (!body.IsMap()) fail(path, body, "fields must be a map of field: {subject, synonyms}");

@@ -64,15 +64,21 @@ private:
         finding.subject = "local legislation";
         std::vector<iqts::Evidence> notes;
         std::vector<Passage> laws;
+        // Each key's patterns are joined once, not for every block and row.
+        const auto note_words = context.rules.alternation("legislation.local_note");
+        const auto law_words = context.rules.alternation("legislation.law_words");
+        const auto matches = [&](const std::string& pattern, const std::string& text) {
+            return !pattern.empty() && context.rules.matches(pattern, text);
+        };
         for (const auto& document : context.index.documents()) {
             if (evidence::names_document(document, "legislation.local_note", context.rules)) {
                 notes.push_back({document.path, ""});
             }
             for (const auto& block : document.blocks) {
-                if (context.rules.matches_any("legislation.local_note", block.text)) {
+                if (matches(note_words, block.text)) {
                     notes.push_back({document.path, block.location});
                 }
-                if (context.rules.matches_any("legislation.law_words", block.text)) {
+                if (matches(law_words, block.text)) {
                     laws.push_back({block.text, {document.path, block.location}});
                 }
             }
@@ -80,7 +86,7 @@ private:
                 for (std::size_t row = 0; row < table.rows.size(); ++row) {
                     std::string text;
                     for (const auto& cell : table.rows[row]) text += cell.text + " | ";
-                    if (context.rules.matches_any("legislation.law_words", text)) {
+                    if (matches(law_words, text)) {
                         laws.push_back({text, {document.path, table.location(row, 0)}});
                     }
                 }

@@ -47,9 +47,11 @@ inline std::string file_name(const std::string& path) {
 // Returns whether the file name, the title property or the opening block
 // (usually the heading) of `document` matches a pattern under `key`.
 inline bool names_document(const Document& document, const std::string& key, const RulePack& rules) {
+    const auto pattern = rules.alternation(key);
+    if (pattern.empty()) return false;
     const auto opening = document.blocks.empty() ? std::string() : document.blocks.front().text;
-    return rules.matches_any(key, file_name(document.path)) || rules.matches_any(key, document.title) ||
-           rules.matches_any(key, opening);
+    return rules.matches(pattern, file_name(document.path)) || rules.matches(pattern, document.title) ||
+           rules.matches(pattern, opening);
 }
 
 // The documents named as one evidence item, split by whether they could be read.
