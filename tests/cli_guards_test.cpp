@@ -138,6 +138,18 @@ namespace {
 
 using namespace iqts::test;
 
+TEST(CliGuards, FullStandardOutputExitsTwo) {
+    const TempDir folder;
+    const auto err = folder / "err";
+    const int status = run_command(shell_quote(IQTS_SCAN_EXECUTABLE) + " scan " + shell_quote(sample) +
+                                               " --no-cache --quiet --format json > /dev/full 2> " +
+                                               shell_quote(err.string()));
+    EXPECT_EQ(status, 2);
+    const auto message = read_file(err);
+    EXPECT_NE(message.find("cannot write the report to standard output: No space left"), std::string::npos)
+        << message;
+}
+
 TEST(CliGuards, VerboseWithQuietRejected) {
     const auto run = run_scanner("scan -v -q " + shell_quote(sample));
     EXPECT_EQ(run.status, 2);

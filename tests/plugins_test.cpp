@@ -427,6 +427,14 @@ TEST(RunCheck, InProcessCheckReturnsItsFindings) {
     EXPECT_EQ(findings[1].subject, "T006");
 }
 
+TEST(RunCheck, InProcessCheckReadsInvalidUtf8AsLatin1) {
+    CheckInputs inputs;
+    RunOptions options;
+    options.isolate = false;
+    EXPECT_EQ(only_message(run_check(check_named("not-utf8"), inputs.context, options)),
+              "caf\u00e9 and \u00ff\u00fe bytes");
+}
+
 TEST(RunCheck, InProcessExceptionBecomesErrorFinding) {
     CheckInputs inputs;
     RunOptions options;

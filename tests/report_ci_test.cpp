@@ -102,6 +102,25 @@ TEST_F(Junit, MatchesSchema) {
               0);
 }
 
+TEST(JunitText, CharactersXmlForbidsAreReplaced) {
+    Report report = make_report();
+    report.criteria[0].findings[1].subject = "T\x01\x1b[31m";
+    report.criteria[0].findings[1].message = "ctrl \x02 and \xef\xbf\xbe in \"quotes\" & <tags>";
+    report.criteria[0].findings[1].evidence[0].path = "Part 1/bell\x07.xlsx";
+    std::ostringstream out;
+    write_junit(report, out);
+    const TempDir folder;
+    write_file(folder / "report.xml", out.str());
+
+    EXPECT_EQ(run_command("xmllint --noout " + shell_quote((folder / "report.xml").string()) + " 2>/dev/null"), 0);
+    pugi::xml_document document;
+    ASSERT_TRUE(document.load_string(out.str().c_str()));
+    const auto failure = testcase(document, "T\uFFFD\uFFFD[31m").child("failure");
+    ASSERT_TRUE(failure);
+    EXPECT_EQ(std::string(failure.attribute("message").value()),
+              "ctrl \uFFFD and \uFFFD in \"quotes\" & <tags>");
+}
+
 TEST(JunitSchema, RejectsTestcaseWithoutName) {
     const TempDir folder;
     write_file(folder / "bad.xml", "<testsuites><testsuite name='x' tests='1'><testcase/></testsuite></testsuites>");

@@ -445,7 +445,17 @@ std::variant<RunningChild, Finding> start_child(const Check& check, const CheckC
 
 std::vector<Finding> run_in_process(const Check& check, const CheckContext& context) {
     try {
-        return check.run(context);
+        auto findings = check.run(context);
+        // The same text as a child's record gives (see as_utf8).
+        for (auto& finding : findings) {
+            finding.subject = as_utf8(std::move(finding.subject));
+            finding.message = as_utf8(std::move(finding.message));
+            for (auto& item : finding.evidence) {
+                item.path = as_utf8(std::move(item.path));
+                item.location = as_utf8(std::move(item.location));
+            }
+        }
+        return findings;
     } catch (const std::exception& exception) {
         return {error_finding(check, context, std::string("threw: ") + exception.what())};
     } catch (...) {

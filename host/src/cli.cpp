@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -321,6 +323,11 @@ int run_scan(const std::vector<std::string>& arguments) {
             } else {
                 write_report(report, formats[i], std::cout, isatty(STDOUT_FILENO) == 1);
                 std::cout.flush();
+                if (!std::cout) {
+                    const int error = errno;
+                    throw std::runtime_error(std::string("cannot write the report to standard output: ") +
+                                             std::strerror(error) + "; free some disk space or give --output FILE");
+                }
             }
         }
     } catch (const std::runtime_error& error) {

@@ -101,5 +101,26 @@ std::string to_valid_utf8(std::string_view text) {
     return repaired;
 }
 
+std::string to_xml_text(std::string_view text) {
+    const std::string valid = to_valid_utf8(text);
+    std::string allowed;
+    allowed.reserve(valid.size());
+    for (std::size_t i = 0; i < valid.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(valid[i]);
+        const bool control = byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r';
+        // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+        const bool noncharacter = byte == 0xef && i + 2 < valid.size() &&
+                                  static_cast<unsigned char>(valid[i + 1]) == 0xbf &&
+                                  static_cast<unsigned char>(valid[i + 2]) >= 0xbe;
+        if (control || noncharacter) {
+            allowed += "\xef\xbf\xbd";
+            i += noncharacter ? 2 : 0;
+            continue;
+        }
+        allowed += valid[i];
+    }
+    return allowed;
+}
+
 }  // namespace report_detail
 }  // namespace iqts::host

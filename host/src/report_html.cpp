@@ -91,7 +91,7 @@ constexpr std::string_view kFilterOpen = "open";
 // invalid UTF-8 repaired and control characters replaced by U+FFFD, which
 // HTML and XML both reject.
 std::string escape(std::string_view value) {
-    const std::string valid = report_detail::to_valid_utf8(value);
+    const std::string valid = report_detail::to_xml_text(value);
     std::string out;
     out.reserve(valid.size());
     for (std::size_t i = 0; i < valid.size(); ++i) {

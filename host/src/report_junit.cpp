@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 
 #include "iqts/host/report_ci.hpp"
+#include "report_summary.hpp"
 
 namespace iqts::host {
 namespace {
@@ -16,6 +17,8 @@ const char* part_name(int part) {
     }
     return "Other criteria";
 }
+
+using report_detail::to_xml_text;
 
 struct Case {
     Status status = Status::pass;
@@ -75,8 +78,9 @@ void write_junit(const Report& report, std::ostream& out) {
             for (const auto& subject : order) {
                 const auto& entry = cases[subject];
                 auto testcase = suite.append_child("testcase");
-                testcase.append_attribute("classname") = (result->criterion.id + " " + result->criterion.title).c_str();
-                testcase.append_attribute("name") = (subject.empty() ? std::string("programme") : subject).c_str();
+                testcase.append_attribute("classname") =
+                    to_xml_text(result->criterion.id + " " + result->criterion.title).c_str();
+                testcase.append_attribute("name") = to_xml_text(subject.empty() ? "programme" : subject).c_str();
                 ++counts.tests;
                 std::ostringstream text;
                 for (const auto* finding : entry.findings) text << describe(*finding) << '\n';
@@ -89,16 +93,18 @@ void write_junit(const Report& report, std::ostream& out) {
                 if (entry.status == Status::fail || entry.status == Status::missing || entry.status == Status::error) {
                     auto failure = testcase.append_child("failure");
                     failure.append_attribute("type") = std::string(to_string(entry.status)).c_str();
-                    failure.append_attribute("message") = first_problem.c_str();
-                    failure.append_child(pugi::node_pcdata).set_value(text.str().c_str());
+                    failure.append_attribute("message") = to_xml_text(first_problem).c_str();
+                    failure.append_child(pugi::node_pcdata).set_value(to_xml_text(text.str()).c_str());
                     ++counts.failures;
                 } else if (entry.status == Status::review || entry.status == Status::waived) {
                     auto skipped = testcase.append_child("skipped");
                     skipped.append_attribute("message") =
-                        (std::string(to_string(entry.status)) + ": " + first_problem).c_str();
+                        to_xml_text(std::string(to_string(entry.status)) + ": " + first_problem).c_str();
                     ++counts.skipped;
                 } else {
-                    testcase.append_child("system-out").append_child(pugi::node_pcdata).set_value(text.str().c_str());
+                    testcase.append_child("system-out")
+                        .append_child(pugi::node_pcdata)
+                        .set_value(to_xml_text(text.str()).c_str());
                 }
             }
         }

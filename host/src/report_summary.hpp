@@ -53,4 +53,9 @@ std::string describe_file_counts(const FileCounts& counts);
 // U+FFFD, so that a file name in a legacy encoding cannot corrupt a report.
 std::string to_valid_utf8(std::string_view text);
 
+// Returns to_valid_utf8(text) with each character that XML 1.0 forbids (C0
+// controls other than tab, line feed and carriage return, and U+FFFE and
+// U+FFFF) replaced by U+FFFD, for the XML and HTML reports.
+std::string to_xml_text(std::string_view text);
+
 }  // namespace iqts::host::report_detail

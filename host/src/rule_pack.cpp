@@ -351,8 +351,9 @@ void LoadedRulePack::load_section(const std::string& path, const YAML::Node& key
             // Checks match a key's patterns as one alternation (RulePack::matches_any).
             const auto joined = alternation(key);
             if (!joined.empty() && !compiled_pattern(joined)->ok()) {
-                fail(path, item.second, "the patterns under '" + key + "' are too large to match together: " +
-                                            compiled_pattern(joined)->error() + "; split them under two keys");
+                fail(path, item.second, "the patterns under '" + key + "' cannot be compiled together: " +
+                                            compiled_pattern(joined)->error() +
+                                            "; split them under two keys, which plugins match separately");
             }
         }
     } else if (name == "fields") {

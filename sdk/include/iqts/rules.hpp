@@ -45,9 +45,27 @@ public:
         for (const auto& pattern : patterns(key)) {
             joined += joined.empty() ? "(?:" : "|(?:";
             joined += pattern;
+            // A \Q quote left open runs to the end of its pattern, so it is
+            // closed here, before the parenthesis.
+            if (ends_in_open_quote(pattern)) joined += "\\E";
             joined += ')';
         }
         return joined;
+    }
+
+    // Returns whether `pattern` ends inside a \Q quote that no \E closes. In a
+    // quote, every character is literal up to \E; outside, a backslash
+    // escapes the character after it.
+    static bool ends_in_open_quote(const std::string& pattern) {
+        bool quoted = false;
+        for (std::size_t i = 0; i + 1 < pattern.size(); ++i) {
+            if (pattern[i] != '\\') continue;
+            const char next = pattern[i + 1];
+            if (quoted && next != 'E') continue;
+            quoted = !quoted && next == 'Q';
+            ++i;
+        }
+        return quoted;
     }
 
     // Returns whether any of the patterns under `key` matches `text`.
