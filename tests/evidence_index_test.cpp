@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include "iqts/check_support.hpp"
 #include "iqts/host/evidence_index.hpp"
+#include "iqts/host/rule_pack.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -75,6 +78,41 @@ TEST(EvidenceIndex, ListsUnreadableFilesByPath) {
     const auto unreadable = index.unreadable("agreement");
     ASSERT_EQ(unreadable.size(), 1u);
     EXPECT_EQ(unreadable[0]->reason, "no text layer (scanned image?)");
+}
+
+// ---- evidence::document_finding, when no document is named for the item.
+
+// A document at `path` with a heading and then `text` in its second paragraph.
+iqts::Document note(const std::string& path, const std::string& text) {
+    iqts::Document document;
+    document.path = path;
+    document.kind = "txt";
+    document.blocks = {{"Meeting notes", "paragraph 1"}, {text, "paragraph 2"}};
+    return document;
+}
+
+class SilentLogger : public iqts::Logger {
+public:
+    void log(iqts::LogLevel, const std::string&) override {}
+};
+
+TEST(DocumentFinding, MentionOfFirstPatternWithOneIsReported) {
+    const iqts::test::TempDir rules;
+    iqts::test::write_file(rules / "patterns.yaml", "patterns:\n  house.item:\n    - 'alpha plan'\n    - 'beta plan'\n");
+    const iqts::host::LoadedRulePack pack({IQTS_SOURCE_DIR "/rules", rules.path().string()});
+    BuiltIndex index;
+    index.add_document(note("a.txt", "see the beta plan"));
+    index.add_document(note("b.txt", "see the alpha plan"));
+    index.finish();
+    const iqts::Cohort cohort;
+    SilentLogger log;
+    const iqts::CheckContext context{index, cohort, pack, log, ""};
+
+    const auto finding = iqts::evidence::document_finding(context, "house.item", "house plan");
+
+    EXPECT_EQ(finding.status, iqts::Status::review);
+    ASSERT_EQ(finding.evidence.size(), 1u);
+    EXPECT_EQ(finding.evidence[0].path, "b.txt");
 }
 
 }  // namespace

@@ -5,16 +5,16 @@
 
 #include <re2/re2.h>
 
+#include "iqts/host/rule_checks.hpp"
 #include "iqts/host/rule_pack.hpp"
 
 namespace iqts::host {
 namespace {
 
-std::unique_ptr<RE2> compile(std::string_view pattern) {
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    auto compiled = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
+// Compiles `pattern` as RulePack::matches does, so that a key's joined
+// patterns (RulePack::alternation) work here too. Returns null when invalid.
+std::shared_ptr<const RE2> compile(std::string_view pattern) {
+    auto compiled = compiled_pattern(std::string(pattern));
     return compiled->ok() ? std::move(compiled) : nullptr;
 }
 

@@ -113,10 +113,21 @@ inline Finding document_finding(const CheckContext& context, const std::string& 
         return finding;
     }
 
+    // One search for all the key's patterns finds the mentions of each, in
+    // order. The mention reported is the first of the first pattern that has
+    // one, as a search per pattern would give.
+    const auto joined = context.rules.alternation(key);
+    const auto mentions = joined.empty() ? std::vector<TextMatch>{} : context.index.find_text(joined);
     for (const auto& pattern : context.rules.patterns(key)) {
-        const auto mentions = context.index.find_text(pattern);
-        if (mentions.empty()) continue;
-        const auto& mention = mentions.front();
+        const TextMatch* first = nullptr;
+        for (const auto& candidate : mentions) {
+            if (context.rules.matches(pattern, candidate.text)) {
+                first = &candidate;
+                break;
+            }
+        }
+        if (!first) continue;
+        const auto& mention = *first;
         finding.status = Status::review;
         finding.message = "no document is named as the " + item + ", but " + file_name(mention.document->path) +
                           " mentions it at " + mention.location + "; a person must check that it serves as the " +
