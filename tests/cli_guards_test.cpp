@@ -175,6 +175,18 @@ TEST(CliGuards, WeekendInspectionWarned) {
     EXPECT_NE(run.err.find("2027-03-06 is a Saturday"), std::string::npos) << run.err;
 }
 
+TEST(CliGuards, InspectionInYearOneRejected) {
+    const auto scan = run_scanner("scan " + shell_quote(sample) + " --no-cache --inspection-date 0001-01-01");
+    const auto plan = run_scanner("timeline --inspection-date 2207-03-08");
+
+    EXPECT_EQ(scan.status, 2);
+    EXPECT_NE(scan.err.find("--inspection-date 0001-01-01 is not in the years 2000 to 2099"), std::string::npos)
+        << scan.err;
+    EXPECT_EQ(plan.status, 2);
+    EXPECT_NE(plan.err.find("--inspection-date 2207-03-08 is not in the years 2000 to 2099"), std::string::npos)
+        << plan.err;
+}
+
 TEST(CliGuards, WeekdayInspectionNotWarned) {
     const auto run = run_scanner("scan " + shell_quote(sample) + " --no-cache --inspection-date 2027-03-08");
     EXPECT_EQ(run.err.find("working day"), std::string::npos) << run.err;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -93,6 +94,18 @@ bool is_date(const std::string& text) {
     const int month = std::stoi(text.substr(5, 2));
     const int day = std::stoi(text.substr(8, 2));
     return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+// Returns whether the year of `text` (YYYY-MM-DD) lies outside 2000 to
+// 2099, which for an iQTS inspection is a typing error.
+bool implausible_year(const std::string& text) {
+    if (text.size() < 4) return false;
+    int year = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+        year = year * 10 + (text[i] - '0');
+    }
+    return year < 2000 || year > 2099;
 }
 
 std::string join_paths(const std::vector<std::string>& paths) {
@@ -204,6 +217,11 @@ int run_scan(const std::vector<std::string>& arguments) {
     if (!options.inspection_date.empty() && !is_date(options.inspection_date)) {
         std::cerr << "iqts-scan scan: --inspection-date '" << options.inspection_date
                   << "' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-15\n";
+        return exit_cannot_run;
+    }
+    if (implausible_year(options.inspection_date)) {
+        std::cerr << "iqts-scan scan: --inspection-date " << options.inspection_date
+                  << " is not in the years 2000 to 2099; check the year in the notification of inspection\n";
         return exit_cannot_run;
     }
     while (formats.size() < outputs.size()) formats.push_back(format_for_output(outputs[formats.size()]));
@@ -453,6 +471,11 @@ int run_timeline(const std::vector<std::string>& arguments) {
     }
     if (inspection_date.empty()) {
         std::cerr << "iqts-scan timeline: give --inspection-date YYYY-MM-DD, the first day of the inspection\n";
+        return exit_cannot_run;
+    }
+    if (implausible_year(inspection_date)) {
+        std::cerr << "iqts-scan timeline: --inspection-date " << inspection_date
+                  << " is not in the years 2000 to 2099; check the year in the notification of inspection\n";
         return exit_cannot_run;
     }
     if (const auto warning = weekend_warning(inspection_date); !warning.empty()) {
