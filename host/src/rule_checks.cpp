@@ -54,6 +54,11 @@ bool pattern_matches(const std::string& pattern, const std::string& text) {
     return compiled->ok() && RE2::PartialMatch(text, *compiled);
 }
 
+std::string pattern_error(const std::string& pattern) {
+    const RE2 compiled(pattern, pattern_options());
+    return compiled.ok() ? std::string() : compiled.error();
+}
+
 namespace {
 
 std::string joined(const std::vector<std::string>& words) {

@@ -350,9 +350,8 @@ void LoadedRulePack::load_section(const std::string& path, const YAML::Node& key
             patterns_[key] = std::move(list);
             // Checks match a key's patterns as one alternation (RulePack::matches_any).
             const auto joined = alternation(key);
-            if (!joined.empty() && !compiled_pattern(joined)->ok()) {
-                fail(path, item.second, "the patterns under '" + key + "' cannot be compiled together: " +
-                                            compiled_pattern(joined)->error() +
+            if (const auto error = joined.empty() ? std::string() : pattern_error(joined); !error.empty()) {
+                fail(path, item.second, "the patterns under '" + key + "' cannot be compiled together: " + error +
                                             "; split them under two keys, which plugins match separately");
             }
         }

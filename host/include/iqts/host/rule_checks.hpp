@@ -68,8 +68,6 @@ std::string position_of(const std::string& path, const YAML::Mark& mark);
 // Formats "FILE:LINE:COLUMN: error: MESSAGE" for a node of a rule or waiver file.
 std::string error_at(const std::string& path, const YAML::Mark& mark, const std::string& message);
 
-// Returns the candidate nearest to `word` by edit distance, or an empty
-// string when none is within a third of the word's length (at least 2 edits).
 // Returns `pattern` compiled case-insensitively, from a process-wide map so
 // that each pattern is compiled once. Check ok() before matching.
 std::shared_ptr<const re2::RE2> compiled_pattern(const std::string& pattern);
@@ -78,6 +76,13 @@ std::shared_ptr<const re2::RE2> compiled_pattern(const std::string& pattern);
 // An invalid pattern matches nothing.
 bool pattern_matches(const std::string& pattern, const std::string& text);
 
+// Returns RE2's error for `pattern` compiled as pattern_matches compiles it,
+// or an empty string when it compiles. Nothing is cached, so checking a
+// large pattern that no check will match leaves no memory behind.
+std::string pattern_error(const std::string& pattern);
+
+// Returns the candidate nearest to `word` by edit distance, or an empty
+// string when none is within a third of the word's length (at least 2 edits).
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 
 // Reads one rule of a `checks:` list. Appends every error found to `errors`
