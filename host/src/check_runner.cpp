@@ -89,7 +89,7 @@ std::string seconds_text(std::chrono::milliseconds duration) {
 
 std::string mebibytes_text(std::size_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
 
-// ---- The child's side: run the check and write one JSON record to the pipe.
+// ---- The child's side: run the check and write one binary record to the pipe.
 
 void write_log(ByteWriter& writer, const std::vector<LogEntry>& log) {
     writer.count(log.size());
