@@ -251,6 +251,34 @@ TEST(GridFind, NoGridListsEveryCriterion) {
     EXPECT_EQ(reading.empty_criteria.size(), criteria().size());
 }
 
+TEST(GridInfer, StatusColumnIsNotTheTitle) {
+    // No header names the title column, one title is blank, and every row
+    // has a RAG status: the titles are the column of most distinct texts.
+    const auto cell = [](const std::string& text) { return iqts::Cell{iqts::CellType::text, text}; };
+    iqts::Table table{"Grid", true, false, 0, 0, {}, {}};
+    table.rows = {
+        {cell("Document location"), cell("What it shows"), cell("Criteria ref"), cell("RAG")},
+        {cell("Part 1/Register.xlsx"), cell("Trainee register"), cell("1.1"), cell("Green")},
+        {cell("Part 1/Register.xlsx"), cell("Degrees"), cell("1.2"), cell("Green")},
+        {cell("Part 1/Tests.xlsx"), cell("English tests"), cell("1.3"), cell("Green")},
+        {cell("Part 1/Policy.docx"), cell(""), cell("1.4"), cell("Red")},
+    };
+    iqts::Document grid;
+    grid.path = inspection_folder + "Compliance grid.xlsx";
+    grid.kind = "xlsx";
+    grid.tables.push_back(table);
+    BuiltIndex index;
+    index.add_document(std::move(grid));
+    index.finish();
+
+    const auto reading = iqts::host::read_grid(index, criteria());
+
+    ASSERT_EQ(reading.grid.rows.size(), 4u);
+    EXPECT_EQ(reading.grid.rows[0].title, "Trainee register");
+    EXPECT_EQ(reading.grid.rows[2].title, "English tests");
+    EXPECT_EQ(reading.grid.rows[3].title, "");
+}
+
 TEST(CriterionInCell, Forms) {
     const std::vector<std::pair<std::string, std::string>> cases = {
         {"C1.3", "C1.3"},

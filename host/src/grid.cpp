@@ -214,20 +214,23 @@ void read_header(const Table& table, Layout& layout, std::size_t first_criterion
 
 // Fills the title and link columns the header did not name, from the cells
 // below it: the link column holds the most link-like cells, the title
-// column the most other text (leftmost on a tie).
+// column the most distinct other texts (leftmost on a tie). Distinct texts,
+// because a status column (Green, Amber, Red) is as full as the titles.
 void infer_columns(const Table& table, Layout& layout) {
     std::vector<std::size_t> links(scan_columns);
-    std::vector<std::size_t> texts(scan_columns);
+    std::vector<std::set<std::string>> distinct_texts(scan_columns);
     for (std::size_t row = layout.first_row; row < std::min(table.rows.size(), scan_rows); ++row) {
         for (std::size_t column = 0; column < std::min(table.rows[row].size(), scan_columns); ++column) {
             const auto& text = table.rows[row][column].text;
             if (looks_like_link(text)) {
                 ++links[column];
             } else if (has_letters(text)) {
-                ++texts[column];
+                distinct_texts[column].insert(text);
             }
         }
     }
+    std::vector<std::size_t> texts(scan_columns);
+    for (std::size_t column = 0; column < scan_columns; ++column) texts[column] = distinct_texts[column].size();
 
     const auto best = [&](const std::vector<std::size_t>& counts, std::size_t taken) {
         std::size_t chosen = none;
