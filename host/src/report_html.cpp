@@ -105,11 +105,12 @@ std::string escape(std::string_view value) {
             case '\'': out += "&#39;"; continue;
             default: break;
         }
-        const bool c0_control = (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7f;
+        // to_xml_text has replaced the C0 controls, but not DEL.
+        const bool delete_control = byte == 0x7f;
         // C1 controls (U+0080 to U+009F) are 0xC2 followed by 0x80 to 0x9F.
         const bool c1_control =
             byte == 0xc2 && i + 1 < valid.size() && static_cast<unsigned char>(valid[i + 1]) < 0xa0;
-        if (c0_control || c1_control) {
+        if (delete_control || c1_control) {
             out += "\xef\xbf\xbd";
             i += c1_control ? 1 : 0;
             continue;

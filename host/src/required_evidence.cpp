@@ -2,6 +2,8 @@
 
 #include <re2/set.h>
 
+#include "iqts/host/rule_checks.hpp"
+
 namespace iqts::host {
 namespace {
 
@@ -11,12 +13,12 @@ struct Item {
 };
 
 // Matches every item's pattern at once, so that each path, title and
-// opening block is read once rather than once per item. Patterns are
-// case-insensitive, as RulePack::matches has them.
+// opening block is read once rather than once per item. The patterns are
+// compiled with the options RulePack::matches uses.
 class ItemMatcher {
 public:
     ItemMatcher(const std::vector<Item>& items, const RulePack& rules)
-        : items_(items), rules_(rules), set_(options(), RE2::UNANCHORED) {
+        : items_(items), rules_(rules), set_(pattern_options(), RE2::UNANCHORED) {
         bool added_all = true;
         for (const auto& item : items_) added_all = set_.Add(item.pattern, nullptr) >= 0 && added_all;
         // When the set rejects a pattern, every pattern is matched alone, and
@@ -43,13 +45,6 @@ public:
     }
 
 private:
-    static RE2::Options options() {
-        RE2::Options options;
-        options.set_case_sensitive(false);
-        options.set_log_errors(false);
-        return options;
-    }
-
     const std::vector<Item>& items_;
     const RulePack& rules_;
     RE2::Set set_;

@@ -20,6 +20,8 @@ const std::vector<std::string> rule_keys{"id",       "criterion", "severity", "m
                                          "document_exists", "text", "register", "date_freshness"};
 const std::vector<std::string> kind_keys{"document_exists", "text", "register", "date_freshness"};
 
+}  // namespace
+
 RE2::Options pattern_options() {
     RE2::Options options;
     options.set_case_sensitive(false);
@@ -30,8 +32,6 @@ RE2::Options pattern_options() {
     options.set_max_mem(int64_t{64} << 20);
     return options;
 }
-
-}  // namespace
 
 std::shared_ptr<const RE2> compiled_pattern(const std::string& pattern) {
     // Checks match the same few hundred patterns against every cell and

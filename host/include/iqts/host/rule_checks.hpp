@@ -68,6 +68,10 @@ std::string position_of(const std::string& path, const YAML::Mark& mark);
 // Formats "FILE:LINE:COLUMN: error: MESSAGE" for a node of a rule or waiver file.
 std::string error_at(const std::string& path, const YAML::Mark& mark, const std::string& message);
 
+// Returns the options every rule-pack pattern is compiled with: case
+// insensitive, quiet, and up to 64 MiB of RE2 memory.
+RE2::Options pattern_options();
+
 // Returns `pattern` compiled case-insensitively, from a process-wide map so
 // that each pattern is compiled once. Check ok() before matching.
 std::shared_ptr<const re2::RE2> compiled_pattern(const std::string& pattern);
