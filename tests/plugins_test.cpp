@@ -375,7 +375,7 @@ TEST(RunChecks, ParallelMatchesSequential) {
     }
 }
 
-// A check that leaves a file behind when it runs, so that a test sees
+// A check that leaves a file behind when it runs, so that a test can tell
 // which checks have started.
 class MarkingCheck : public iqts::Check {
 public:
@@ -391,7 +391,7 @@ private:
     fs::path marker_;
 };
 
-TEST(RunChecks, PollStartsTheNextCheckWhileTheCallerWorks) {
+TEST(RunChecks, PollStartsNextCheck) {
     CheckInputs inputs;
     const iqts::test::TempDir work;
     const MarkingCheck first(work / "first");

@@ -111,8 +111,8 @@ TEST(RulePack, OpenQuoteEndsAtItsPattern) {
 }
 
 TEST(RulePack, PatternsTooLargeTogetherAreRejected) {
-    // Each pattern compiles alone; sixty of them exceed RE2's memory bound as
-    // one alternation.
+    // Each pattern compiles alone, but sixty of them exceed RE2's memory bound
+    // as one alternation.
     std::string content = "patterns:\n  big.key:\n";
     for (int i = 0; i < 60; ++i) content += "    - '(\\pL\\pN){100}x" + std::to_string(i) + "'\n";
     const auto folder = rules_folder_with("patterns.yaml", content);

@@ -56,7 +56,7 @@ private:
     std::string out_;
 };
 
-// Reads what a ByteWriter wrote. Each `what` names the value for the
+// Reads what a ByteWriter wrote. Each `field` names the value for the
 // message of the ByteCodecError thrown when it cannot be read.
 class ByteReader {
 public:
@@ -64,31 +64,31 @@ public:
     explicit ByteReader(std::string_view bytes, std::string_view subject = "encoded document")
         : bytes_(bytes), subject_(subject) {}
 
-    std::uint8_t u8(const char* what) { return static_cast<std::uint8_t>(take(1, what)[0]); }
+    std::uint8_t u8(const char* field) { return static_cast<std::uint8_t>(take(1, field)[0]); }
 
-    std::uint32_t u32(const char* what) { return static_cast<std::uint32_t>(unsigned_bytes(4, what)); }
+    std::uint32_t u32(const char* field) { return static_cast<std::uint32_t>(unsigned_bytes(4, field)); }
 
-    std::uint64_t u64(const char* what) { return unsigned_bytes(8, what); }
+    std::uint64_t u64(const char* field) { return unsigned_bytes(8, field); }
 
-    int i32(const char* what) { return static_cast<int>(u32(what)); }
+    int i32(const char* field) { return static_cast<int>(u32(field)); }
 
-    double f64(const char* what) { return std::bit_cast<double>(u64(what)); }
+    double f64(const char* field) { return std::bit_cast<double>(u64(field)); }
 
     // Reads a list length. Each item takes at least one byte, so a count
     // larger than the bytes left is corrupt and is rejected before any
     // allocation.
-    std::size_t count(const char* what) {
-        const auto value = u32(what);
+    std::size_t count(const char* field) {
+        const auto value = u32(field);
         if (value > remaining()) {
-            fail(std::string(what) + " count " + std::to_string(value) + " exceeds the " +
+            fail(std::string(field) + " count " + std::to_string(value) + " exceeds the " +
                  std::to_string(remaining()) + " bytes left");
         }
         return value;
     }
 
-    std::string string(const char* what) {
-        const auto length = u32(what);
-        return std::string(take(length, what));
+    std::string string(const char* field) {
+        const auto length = u32(field);
+        return std::string(take(length, field));
     }
 
     std::size_t remaining() const { return bytes_.size() - position_; }
@@ -99,18 +99,18 @@ public:
     }
 
 private:
-    std::string_view take(std::size_t length, const char* what) {
+    std::string_view take(std::size_t length, const char* field) {
         if (length > remaining()) {
-            fail(std::string("truncated ") + what + ": " + std::to_string(length) + " bytes expected, " +
+            fail(std::string("truncated ") + field + ": " + std::to_string(length) + " bytes expected, " +
                  std::to_string(remaining()) + " left");
         }
-        const auto taken = bytes_.substr(position_, length);
+        const auto bytes = bytes_.substr(position_, length);
         position_ += length;
-        return taken;
+        return bytes;
     }
 
-    std::uint64_t unsigned_bytes(std::size_t length, const char* what) {
-        const auto bytes = take(length, what);
+    std::uint64_t unsigned_bytes(std::size_t length, const char* field) {
+        const auto bytes = take(length, field);
         std::uint64_t value = 0;
         for (std::size_t i = 0; i < length; ++i) {
             value |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);

@@ -29,12 +29,13 @@ using Clock = std::chrono::steady_clock;
 // check cannot exhaust the host's memory through the pipe.
 constexpr std::size_t max_output_bytes = 256u << 20;
 
-// The kind of record a child sends through its pipe, read only by its parent.
-// A record is the kind byte and then, for `findings`, the findings: a u32
-// count, and for each a status byte, subject, message and a u32 count of
-// path and location pairs. For `threw` it is the exception's message. Both
-// end with the log: a u32 count of level bytes and messages. Strings are a
-// u32 length and the bytes (byte_codec.hpp).
+// The kind of record a child sends through its pipe to its parent. A record
+// is this byte, then the body, then the log (u32 count of level byte and
+// message), except for `out_of_memory`, which is the byte alone. Strings are
+// a u32 length and the bytes (byte_codec.hpp).
+//   findings: u32 count, each a status byte, subject, message, and a u32
+//             count of path and location pairs
+//   threw:    the exception's message
 enum class RecordKind : std::uint8_t { findings = 1, threw = 2, out_of_memory = 3 };
 
 // Written without allocating, because the heap is exhausted when it is needed.
@@ -335,7 +336,7 @@ std::string as_utf8(std::string text) {
     return converted;
 }
 
-// Reads a string of a record as UTF-8 (see as_utf8).
+// Reads a string of a record, converted by as_utf8.
 std::string text(ByteReader& reader, const char* what) { return as_utf8(reader.string(what)); }
 
 // Reads the log at the end of a record and checks that nothing follows it.
@@ -446,7 +447,7 @@ std::variant<RunningChild, Finding> start_child(const Check& check, const CheckC
 std::vector<Finding> run_in_process(const Check& check, const CheckContext& context) {
     try {
         auto findings = check.run(context);
-        // The same text as a child's record gives (see as_utf8).
+        // Converted as a child's record is, so both modes report the same text.
         for (auto& finding : findings) {
             finding.subject = as_utf8(std::move(finding.subject));
             finding.message = as_utf8(std::move(finding.message));

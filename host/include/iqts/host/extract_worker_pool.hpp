@@ -57,10 +57,10 @@ public:
 
     // Returns whether the cache has an extraction for the file with this
     // identity, and keeps it for the file's submission, which may then come
-    // without the file's bytes. A file that cannot be read again (an
-    // archive entry) is known only when its entry loads intact now; for one
-    // that can, a worker loads the entry and reads the file when the entry
-    // is damaged. Called from the walking thread.
+    // without the file's bytes. Called from the walking thread.
+    // An archive entry, which cannot be read again, is known only when its
+    // cache entry loads intact now. For a folder file, a worker loads the
+    // cache entry later and reads the file itself if the entry is damaged.
     bool knows(const std::string& identity, bool can_read_again);
 
     // Waits until every submitted file is in the index and stops the

@@ -51,8 +51,8 @@ struct WalkVisitor {
     // passes it on unread. Only files given to on_file can be known, so an
     // archive, which the walker opens itself, is always read. `can_read_again`
     // is true for a folder file, which can still be read from disk_path if
-    // what the visitor knows turns out unusable, and false for an archive
-    // entry. May be empty.
+    // the visitor's stored extraction turns out unusable, and false for an
+    // archive entry. May be empty.
     std::function<bool(const std::string& identity, bool can_read_again)> is_known;
 };
 
